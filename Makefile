@@ -1,0 +1,49 @@
+# logstreamer: the two commands a new machine needs are `make run` and `make test`.
+# Every target installs missing Debian packages first (scripts/install-deps.sh).
+
+BUILD_DIR   := build
+RELEASE_BIN := $(BUILD_DIR)/release/src/logstreamer
+SAMPLES     := $(wildcard samples/*.log samples/*.gz)
+CTEST_FLAGS := --output-on-failure -j2
+
+.PHONY: all deps build run test test-release test-asan test-tsan bench clean help
+
+all: build
+
+help:
+	@echo "make run    install deps, build, analyze the bundled sample logs"
+	@echo "make test   install deps, build, run unit + integration tests, then ASan+UBSan and TSan"
+	@echo "make bench  build, generate 10M lines, time analyze against mawk (bench/run.sh)"
+	@echo "make build  release build only: $(RELEASE_BIN)"
+
+deps:
+	@scripts/install-deps.sh
+
+$(BUILD_DIR)/%/build.ninja: CMakeLists.txt CMakePresets.json
+	cmake --preset $* >/dev/null
+
+build: deps $(BUILD_DIR)/release/build.ninja
+	cmake --build --preset release
+
+run: build
+	$(RELEASE_BIN) analyze $(SAMPLES)
+
+test: test-release test-asan test-tsan
+	@echo "make test: all test suites passed"
+
+test-release: build
+	ctest --test-dir $(BUILD_DIR)/release $(CTEST_FLAGS)
+
+test-asan: deps $(BUILD_DIR)/asan/build.ninja
+	cmake --build --preset asan
+	ctest --test-dir $(BUILD_DIR)/asan $(CTEST_FLAGS)
+
+test-tsan: deps $(BUILD_DIR)/tsan/build.ninja
+	cmake --build --preset tsan
+	TSAN_OPTIONS=halt_on_error=1 ctest --test-dir $(BUILD_DIR)/tsan $(CTEST_FLAGS)
+
+bench: build
+	bench/run.sh
+
+clean:
+	rm -rf $(BUILD_DIR)
