@@ -1,0 +1,46 @@
+#pragma once
+// SignalWatcher: turns SIGINT/SIGTERM into an orderly shutdown request.
+//
+// Construct it on the main thread *before* starting any other thread: it blocks
+// SIGINT and SIGTERM in the calling thread, threads created afterwards inherit
+// that mask, and one watcher thread collects the signals with sigtimedwait().
+// So no thread is ever interrupted mid-write by a handler, and the callback runs
+// on an ordinary thread where it may lock, log and notify.
+//
+//  - First signal: `on_first_signal(signo)` is called once (e.g. "stop reading,
+//    drain the queue").
+//  - Second signal: the process exits at once with status 128+signo, after one
+//    line on stderr. A user pressing Ctrl+C twice means it.
+//
+// The destructor stops the watcher thread and restores the previous mask.
+#include <atomic>
+#include <functional>
+#include <thread>
+
+#include <signal.h>
+
+namespace logstreamer::core {
+
+class SignalWatcher {
+ public:
+  explicit SignalWatcher(std::function<void(int signo)> on_first_signal);
+  SignalWatcher(const SignalWatcher&) = delete;
+  SignalWatcher& operator=(const SignalWatcher&) = delete;
+  ~SignalWatcher();
+
+  // The first signal received, or 0.
+  int received() const { return received_.load(std::memory_order_acquire); }
+  // Conventional exit status for the received signal (130 for SIGINT, 143 for SIGTERM), or 0.
+  int exit_status() const { return received() == 0 ? 0 : 128 + received(); }
+
+ private:
+  void run();
+
+  std::function<void(int)> on_first_signal_;
+  sigset_t old_mask_{};
+  std::atomic<int> received_{0};
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;
+};
+
+}  // namespace logstreamer::core

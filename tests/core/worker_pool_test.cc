@@ -1,0 +1,44 @@
+#include "core/worker_pool.h"
+
+#include <atomic>
+#include <set>
+
+#include <gtest/gtest.h>
+
+namespace logstreamer::core {
+namespace {
+
+TEST(WorkerPool, RunsEveryWorkerWithItsOwnIndex) {
+  std::mutex m;
+  std::set<size_t> seen;
+  {
+    WorkerPool pool([&](std::stop_token, size_t index) {
+      std::lock_guard lock(m);
+      seen.insert(index);
+    });
+    pool.spawn(3);
+    pool.spawn(2);
+    EXPECT_EQ(pool.size(), 5u);
+    pool.join();
+    EXPECT_EQ(pool.size(), 0u);
+  }
+  EXPECT_EQ(seen, (std::set<size_t>{0, 1, 2, 3, 4}));
+}
+
+TEST(WorkerPool, RequestStopReachesEveryWorkerAndDestructorJoins) {
+  std::atomic<int> started{0}, finished{0};
+  {
+    WorkerPool pool([&](std::stop_token stop, size_t) {
+      ++started;
+      while (!stop.stop_requested()) std::this_thread::yield();
+      ++finished;
+    });
+    pool.spawn(4);
+    while (started.load() < 4) std::this_thread::yield();
+    pool.request_stop();
+  }  // the destructor joins: no worker outlives the pool
+  EXPECT_EQ(finished.load(), 4);
+}
+
+}  // namespace
+}  // namespace logstreamer::core
