@@ -1,0 +1,89 @@
+#include "sources/mapped_file.h"
+
+#include <cerrno>
+#include <cstring>
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+namespace logstreamer::sources {
+namespace {
+
+// The whole mapping; unmapped when the last batch referring to it is gone.
+struct Mapping {
+  char* base = nullptr;
+  size_t size = 0;
+  ~Mapping() {
+    if (base != nullptr) munmap(base, size);
+  }
+};
+
+// One batch's range; drops the pages wholly inside it when released.
+struct MappedRange {
+  std::shared_ptr<Mapping> mapping;
+  const char* begin;
+  const char* end;
+  ~MappedRange() { drop_pages(begin, end); }
+
+  static void drop_pages(const char* begin, const char* end) {
+    static const uintptr_t page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
+    const uintptr_t first = (reinterpret_cast<uintptr_t>(begin) + page - 1) & ~(page - 1);
+    const uintptr_t last = reinterpret_cast<uintptr_t>(end) & ~(page - 1);
+    if (last > first) madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED);
+  }
+};
+
+}  // namespace
+
+absl::Status MappedChunker::run(int fd, uint64_t size, std::stop_token stop, const Emit& emit) {
+  if (size == 0) return absl::OkStatus();
+  void* addr = mmap(nullptr, size, PROT_READ, MAP_SHARED, fd, 0);
+  if (addr == MAP_FAILED) return absl::InternalError(std::strerror(errno));
+  auto mapping = std::make_shared<Mapping>();
+  mapping->base = static_cast<char*>(addr);
+  mapping->size = size;
+  madvise(addr, size, MADV_SEQUENTIAL);
+
+  const char* const data = mapping->base;
+  const char* const file_end = data + size;
+  const char* pos = data;
+  uint64_t seq = 0;
+  uint32_t skipped = 0;
+  while (pos < file_end && !stop.stop_requested()) {
+    const size_t room = static_cast<size_t>(file_end - pos);
+    const char* end = file_end;
+    if (room > chunk_) {
+      const void* nl = memrchr(pos, '\n', chunk_);
+      if (nl == nullptr) {
+        // A line longer than a chunk: skip to its end, dropping its pages.
+        const char* scan = pos + chunk_;
+        const char* line_end = nullptr;
+        while (scan < file_end && line_end == nullptr) {
+          const size_t window = std::min<size_t>(chunk_, static_cast<size_t>(file_end - scan));
+          line_end = static_cast<const char*>(std::memchr(scan, '\n', window));
+          MappedRange::drop_pages(scan - chunk_, line_end != nullptr ? line_end : scan);
+          scan += window;
+        }
+        ++skipped;
+        pos = line_end != nullptr ? line_end + 1 : file_end;
+        position_.store(static_cast<uint64_t>(pos - data), std::memory_order_relaxed);
+        continue;
+      }
+      end = static_cast<const char*>(nl) + 1;
+    }
+    auto range = std::make_shared<MappedRange>(MappedRange{mapping, pos, end});
+    if (!emit(core::Batch(std::move(range), pos, static_cast<size_t>(end - pos),
+                          core::BatchOrigin{source_id_, seq++}, skipped))) {
+      return absl::OkStatus();
+    }
+    skipped = 0;
+    pos = end;
+    position_.store(static_cast<uint64_t>(pos - data), std::memory_order_relaxed);
+  }
+  if (skipped > 0) {  // overlong last line: report it on an empty batch
+    emit(core::Batch(mapping, file_end, 0, core::BatchOrigin{source_id_, seq++}, skipped));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace logstreamer::sources
