@@ -1,0 +1,27 @@
+#pragma once
+// Severity levels, normalised. Every format maps its own spelling onto these
+// seven, so counts from JSON, syslog and plain lines add up.
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace logstreamer::parse {
+
+enum class Level : uint8_t { kTrace, kDebug, kInfo, kNotice, kWarn, kError, kFatal };
+inline constexpr size_t kLevelCount = 7;
+
+inline constexpr std::array<std::string_view, kLevelCount> kLevelNames = {
+    "TRACE", "DEBUG", "INFO", "NOTICE", "WARN", "ERROR", "FATAL"};
+
+constexpr std::string_view level_name(Level level) {
+  return kLevelNames[static_cast<size_t>(level)];
+}
+
+// Case-insensitive. Aliases: WARNING->WARN, ERR->ERROR, INFORMATION/INF->INFO,
+// DBG->DEBUG, TRC->TRACE, CRIT/CRITICAL/PANIC/EMERG/EMERGENCY/ALERT/FTL->FATAL.
+// Returns nullopt for anything else. No allocation; a handful of compares.
+std::optional<Level> parse_level(std::string_view token);
+
+}  // namespace logstreamer::parse

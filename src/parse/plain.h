@@ -1,0 +1,31 @@
+#pragma once
+// The plain format, in both orders seen in the wild:
+//
+//   line      = level-first / time-first
+//   level-first = LEVEL WS TIMESTAMP WS SERVICE [WS MESSAGE]
+//   time-first  = TIMESTAMP WS LEVEL WS SERVICE [WS MESSAGE]
+//   WS        = 1*(SP / HTAB)
+//   LEVEL     = a level or alias, any case (parse/level.h)
+//   TIMESTAMP = RFC 3339, a date, or "date time" (parse/timestamp.h)
+//   SERVICE   = 1*(any byte but SP / HTAB)
+//   MESSAGE   = the rest of the line, trailing blanks trimmed
+//
+// Examples:
+//   INFO 2024-01-20T10:00:00Z auth-service User logged in
+//   2025-01-01 ERROR payment-service Payment failed
+//   2025-01-01 10:00:00.250 warn cache-service Eviction storm
+//
+// No allocation: the record's views point into `line`.
+#include <string_view>
+
+#include "parse/log_record.h"
+#include "parse/parse_error.h"
+
+namespace logstreamer::parse {
+
+ParseError parse_plain(std::string_view line, LogRecord& out);
+
+// Cheap pre-check for auto-detection: could this line be plain at all?
+bool looks_plain(std::string_view line);
+
+}  // namespace logstreamer::parse

@@ -1,0 +1,89 @@
+#include "parse/timestamp.h"
+
+#include <ctime>
+
+#include <gtest/gtest.h>
+
+namespace logstreamer::parse {
+namespace {
+
+// Independent reference: timegm from the C library.
+int64_t utc_us(int y, int mo, int d, int h = 0, int mi = 0, int s = 0) {
+  std::tm tm{};
+  tm.tm_year = y - 1900;
+  tm.tm_mon = mo - 1;
+  tm.tm_mday = d;
+  tm.tm_hour = h;
+  tm.tm_min = mi;
+  tm.tm_sec = s;
+  return static_cast<int64_t>(timegm(&tm)) * 1'000'000;
+}
+
+int64_t scan(std::string_view text, size_t* length = nullptr) {
+  ParsedTime t;
+  EXPECT_TRUE(scan_timestamp(text, t)) << text;
+  if (length != nullptr) *length = t.length;
+  return t.unix_us;
+}
+
+TEST(Timestamp, Rfc3339Forms) {
+  EXPECT_EQ(scan("2024-01-20T10:00:00Z"), utc_us(2024, 1, 20, 10));
+  EXPECT_EQ(scan("2024-01-20T10:00:00.123Z"), utc_us(2024, 1, 20, 10) + 123000);
+  EXPECT_EQ(scan("2024-01-20T10:00:00.123456789Z"), utc_us(2024, 1, 20, 10) + 123456);
+  EXPECT_EQ(scan("2024-01-20t10:00:00z"), utc_us(2024, 1, 20, 10));
+  EXPECT_EQ(scan("2024-01-20T10:00:00+02:00"), utc_us(2024, 1, 20, 8));
+  EXPECT_EQ(scan("2024-01-20T10:00:00-0530"), utc_us(2024, 1, 20, 15, 30));
+  EXPECT_EQ(scan("2024-01-20T10:00:00.5+00:00"), utc_us(2024, 1, 20, 10) + 500000);
+  EXPECT_EQ(scan("2024-01-20T10:00"), utc_us(2024, 1, 20, 10));
+  EXPECT_EQ(scan("2024-01-20T10:00:00,250"), utc_us(2024, 1, 20, 10) + 250000);  // comma fraction
+}
+
+TEST(Timestamp, DateAloneAndDateSpaceTime) {
+  size_t len = 0;
+  EXPECT_EQ(scan("2025-01-01 ERROR payment", &len), utc_us(2025, 1, 1));
+  EXPECT_EQ(len, 10u);
+  EXPECT_EQ(scan("2025-01-01 10:30:15 ERROR", &len), utc_us(2025, 1, 1, 10, 30, 15));
+  EXPECT_EQ(len, 19u);
+  EXPECT_EQ(scan("2025-01-01"), utc_us(2025, 1, 1));
+}
+
+TEST(Timestamp, LeapDayAndCenturies) {
+  EXPECT_EQ(scan("2024-02-29T00:00:00Z"), utc_us(2024, 2, 29));
+  EXPECT_EQ(scan("2000-03-01T00:00:00Z"), utc_us(2000, 3, 1));
+  EXPECT_EQ(scan("1969-12-31T23:59:59Z"), utc_us(1969, 12, 31, 23, 59, 59));
+}
+
+TEST(Timestamp, CacheDoesNotConfuseNeighbouringLines) {
+  // Same minute prefix, different separators and seconds; then a new minute.
+  EXPECT_EQ(scan("2024-01-20T10:00:01Z"), utc_us(2024, 1, 20, 10, 0, 1));
+  EXPECT_EQ(scan("2024-01-20 10:00:02"), utc_us(2024, 1, 20, 10, 0, 2));
+  EXPECT_EQ(scan("2024-01-20T10:00:03+01:00"), utc_us(2024, 1, 20, 9, 0, 3));
+  EXPECT_EQ(scan("2024-01-20T10:01:00Z"), utc_us(2024, 1, 20, 10, 1, 0));
+  EXPECT_EQ(scan("2024-01-21T10:01:00Z"), utc_us(2024, 1, 21, 10, 1, 0));
+  ParsedTime t;
+  EXPECT_FALSE(scan_timestamp("2024-01-21T10:01:99Z", t));  // cached prefix, bad seconds
+}
+
+TEST(Timestamp, Rejects) {
+  ParsedTime t;
+  for (const char* bad : {"", "2024", "2024-1-20", "2024-13-01", "2024-00-10", "2024-02-30T00:00:00Z",
+                          "2024-01-32", "2024-01-20T25:00:00Z", "2024-01-20T10:60:00Z",
+                          "2024-01-20T10:00:00.Z", "2024-01-20T10:00:00+2", "2024-01-20Tnoon",
+                          "2024-01-20T10:00:00Zjunk", "20240120T100000Z", "abcd-ef-gh"}) {
+    EXPECT_FALSE(scan_timestamp(bad, t)) << bad;
+  }
+}
+
+TEST(Timestamp, FormatRoundTrips) {
+  EXPECT_EQ(format_rfc3339(utc_us(2024, 1, 20, 10)), "2024-01-20T10:00:00Z");
+  EXPECT_EQ(format_rfc3339(utc_us(2024, 1, 20, 10) + 123000), "2024-01-20T10:00:00.123Z");
+  EXPECT_EQ(format_rfc3339(utc_us(2024, 1, 20, 10) + 123456), "2024-01-20T10:00:00.123456Z");
+  EXPECT_EQ(format_rfc3339(utc_us(2024, 1, 20, 10), 3), "2024-01-20T10:00:00.000Z");
+  EXPECT_EQ(format_rfc3339(utc_us(1969, 12, 31, 23, 59, 59)), "1969-12-31T23:59:59Z");
+  for (int64_t us : {int64_t{0}, utc_us(2038, 1, 19, 3, 14, 8) + 1, utc_us(1999, 12, 31, 23, 59, 59)}) {
+    EXPECT_EQ(scan(format_rfc3339(us)), us);
+  }
+}
+
+}  // namespace
+}  // namespace logstreamer::parse
