@@ -1,0 +1,226 @@
+#include "aggregate/message_template.h"
+
+#include <array>
+#include <bit>
+#include <cstdint>
+#include <cstring>
+
+#include <emmintrin.h>  // SSE2: part of every x86-64 CPU, no runtime dispatch needed
+
+namespace logstreamer::aggregate {
+namespace {
+
+static_assert(std::endian::native == std::endian::little, "bit i of a mask is byte i");
+
+// ---- shared by both implementations ----------------------------------------
+
+inline bool is_token_punct(unsigned char c) {
+  return c == '.' || c == '-' || c == '+' || c == '%' || c == '_';
+}
+
+// memcpy for the short runs of a message, without a library call: two
+// overlapping word copies cover 8..16 bytes, and so on down.
+inline void copy_short(char* dst, const char* src, size_t n) {
+  if (n >= 8) {
+    if (n > 16) {
+      std::memcpy(dst, src, n);
+      return;
+    }
+    uint64_t a, b;
+    std::memcpy(&a, src, 8);
+    std::memcpy(&b, src + n - 8, 8);
+    std::memcpy(dst, &a, 8);
+    std::memcpy(dst + n - 8, &b, 8);
+  } else if (n >= 4) {
+    uint32_t a, b;
+    std::memcpy(&a, src, 4);
+    std::memcpy(&b, src + n - 4, 4);
+    std::memcpy(dst, &a, 4);
+    std::memcpy(dst + n - 4, &b, 4);
+  } else {
+    for (size_t i = 0; i < n; ++i) dst[i] = src[i];
+  }
+}
+
+// Writes "<n>" + unit (unit >= 0) or "<id>"; returns the bytes written.
+inline size_t write_mask(char* out, const char* unit_src, int unit) {
+  if (unit < 0) {
+    std::memcpy(out, "<id>", 4);
+    return 4;
+  }
+  std::memcpy(out, "<n>", 3);
+  for (int i = 0; i < unit; ++i) out[3 + i] = unit_src[i];
+  return 3 + static_cast<size_t>(unit);
+}
+
+// ---- the scalar reference ---------------------------------------------------
+
+enum : uint8_t { kDelimiter = 1, kDigit = 2, kAlpha = 4, kOther = 8 };
+
+constexpr std::array<uint8_t, 256> make_classes() {
+  std::array<uint8_t, 256> t{};
+  t.fill(kDelimiter);
+  for (int c = '0'; c <= '9'; ++c) t[c] = kDigit;
+  for (int c = 'a'; c <= 'z'; ++c) t[c] = kAlpha;
+  for (int c = 'A'; c <= 'Z'; ++c) t[c] = kAlpha;
+  for (char c : std::string_view(".-+%_")) t[static_cast<unsigned char>(c)] = kOther;
+  for (int c = 0x80; c <= 0xff; ++c) t[c] = kOther;
+  return t;
+}
+constexpr std::array<uint8_t, 256> kClass = make_classes();
+inline uint8_t cls(char c) { return kClass[static_cast<unsigned char>(c)]; }
+
+// Length of the unit suffix if `token` is a number with a unit, else -1.
+// number = [+-] DIGIT *(DIGIT / ".") ; unit = "%" / 1*3ALPHA
+int number_unit_length(std::string_view token) {
+  size_t i = 0;
+  if (token[0] == '+' || token[0] == '-') ++i;
+  if (i >= token.size() || cls(token[i]) != kDigit) return -1;
+  while (i < token.size() && (cls(token[i]) == kDigit || token[i] == '.')) ++i;
+  const size_t unit = token.size() - i;
+  if (unit == 0) return 0;
+  if (unit == 1 && token[i] == '%') return 1;
+  if (unit > 3) return -1;
+  for (; i < token.size(); ++i) {
+    if (cls(token[i]) != kAlpha) return -1;
+  }
+  return static_cast<int>(unit);
+}
+
+// ---- the bit-mask implementation (messages up to 64 bytes) ------------------
+
+using Mask = uint64_t;
+
+inline Mask below(int i) { return i >= 64 ? ~Mask{0} : (Mask{1} << i) - 1; }  // bits [0, i)
+
+struct ClassMasks {
+  Mask token = 0;  // token bytes (everything else within n is a delimiter)
+  Mask digit = 0;
+  Mask alpha = 0;
+  Mask dot = 0;
+  Mask percent = 0;
+  Mask sign = 0;
+};
+
+// Lanes of bytes in [lo, lo + count): unsigned range test via a signed compare.
+inline __m128i in_range(__m128i v, char lo, int count) {
+  const __m128i shifted = _mm_add_epi8(v, _mm_set1_epi8(static_cast<char>(0x80 - lo)));
+  return _mm_cmplt_epi8(shifted, _mm_set1_epi8(static_cast<char>(-128 + count)));
+}
+
+inline Mask movemask(__m128i v, int shift) {
+  return static_cast<Mask>(static_cast<uint32_t>(_mm_movemask_epi8(v))) << shift;
+}
+
+// Classifies the 64 bytes of `block` (the message, zero padded: a zero byte is
+// a delimiter, so padding never extends a token).
+ClassMasks classify(const char* block) {
+  ClassMasks m;
+  for (int shift = 0; shift < 64; shift += 16) {
+    const __m128i v = _mm_load_si128(reinterpret_cast<const __m128i*>(block + shift));
+    const __m128i digit = in_range(v, '0', 10);
+    const __m128i alpha = in_range(_mm_or_si128(v, _mm_set1_epi8(0x20)), 'a', 26);
+    const __m128i dot = _mm_cmpeq_epi8(v, _mm_set1_epi8('.'));
+    const __m128i percent = _mm_cmpeq_epi8(v, _mm_set1_epi8('%'));
+    const __m128i sign = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('-')),
+                                      _mm_cmpeq_epi8(v, _mm_set1_epi8('+')));
+    const __m128i other = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('_')),
+                                       _mm_cmplt_epi8(v, _mm_setzero_si128()));  // >= 0x80
+    const __m128i token = _mm_or_si128(
+        _mm_or_si128(digit, alpha), _mm_or_si128(_mm_or_si128(dot, percent), _mm_or_si128(sign, other)));
+    m.token |= movemask(token, shift);
+    m.digit |= movemask(digit, shift);
+    m.alpha |= movemask(alpha, shift);
+    m.dot |= movemask(dot, shift);
+    m.percent |= movemask(percent, shift);
+    m.sign |= movemask(sign, shift);
+  }
+  return m;
+}
+
+// number_unit_length for the token [start, end), from the masks alone.
+inline int unit_length(const ClassMasks& m, int start, int end) {
+  const int s0 = start + static_cast<int>((m.sign >> start) & 1);
+  if (s0 >= end || ((m.digit >> s0) & 1) == 0) return -1;
+  const Mask rest = ~(m.digit | m.dot) & below(end) & ~below(s0);
+  const int r = rest != 0 ? std::countr_zero(rest) : end;
+  const int unit = end - r;
+  if (unit == 0) return 0;
+  if (unit == 1 && ((m.percent >> r) & 1)) return 1;
+  if (unit > 3) return -1;
+  const Mask unit_bits = below(end) & ~below(r);
+  return (m.alpha & unit_bits) == unit_bits ? unit : -1;
+}
+
+std::string_view mask_message_bits(std::string_view message, char* scratch) {
+  const char* const s = message.data();
+  const int n = static_cast<int>(message.size());
+  // A private, zero-padded copy: loads never run past the message (which may
+  // end a mapped page) and need no tail case.
+  alignas(16) char block[64] = {};
+  std::memcpy(block, s, message.size());
+  const ClassMasks m = classify(block);
+  Mask digits = m.digit;
+  if (digits == 0) return message;  // nothing to mask: the common fast path
+
+  const Mask delim = ~m.token;  // includes the padding past n
+  char* out = scratch;
+  int verbatim_from = 0;
+  while (digits != 0) {
+    const int d = std::countr_zero(digits);
+    const Mask before = delim & below(d);
+    const int start = before != 0 ? 64 - std::countl_zero(before) : 0;
+    const Mask after = delim & ~below(d);
+    const int end = after != 0 ? std::min(std::countr_zero(after), n) : n;
+    copy_short(out, s + verbatim_from, static_cast<size_t>(start - verbatim_from));
+    out += start - verbatim_from;
+    const int unit = unit_length(m, start, end);
+    out += write_mask(out, s + end - (unit > 0 ? unit : 0), unit);
+    verbatim_from = end;
+    digits &= ~below(end);
+  }
+  copy_short(out, s + verbatim_from, static_cast<size_t>(n - verbatim_from));
+  out += n - verbatim_from;
+  return {scratch, static_cast<size_t>(out - scratch)};
+}
+
+}  // namespace
+
+namespace detail {
+
+std::string_view mask_message_scalar(std::string_view message, char* scratch) {
+  if (message.size() > kMaxTemplateInput) message = message.substr(0, kMaxTemplateInput);
+  const char* const s = message.data();
+  const size_t n = message.size();
+  size_t i = 0;
+  while (i < n && cls(s[i]) != kDigit) ++i;
+  if (i == n) return message;
+
+  char* out = scratch;
+  size_t verbatim_from = 0;
+  while (i < n) {
+    size_t start = i;
+    while (start > verbatim_from && cls(s[start - 1]) != kDelimiter) --start;
+    size_t end = i;
+    while (end < n && cls(s[end]) != kDelimiter) ++end;
+    copy_short(out, s + verbatim_from, start - verbatim_from);
+    out += start - verbatim_from;
+    const int unit = number_unit_length({s + start, end - start});
+    out += write_mask(out, s + end - (unit > 0 ? unit : 0), unit);
+    verbatim_from = end;
+    i = end;
+    while (i < n && cls(s[i]) != kDigit) ++i;
+  }
+  copy_short(out, s + verbatim_from, n - verbatim_from);
+  out += n - verbatim_from;
+  return {scratch, static_cast<size_t>(out - scratch)};
+}
+
+}  // namespace detail
+
+std::string_view mask_message(std::string_view message, char* scratch) {
+  if (message.size() <= 64) return mask_message_bits(message, scratch);
+  return detail::mask_message_scalar(message, scratch);
+}
+
+}  // namespace logstreamer::aggregate

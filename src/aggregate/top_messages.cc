@@ -1,0 +1,37 @@
+#include "aggregate/top_messages.h"
+
+#include <algorithm>
+
+#include "aggregate/message_template.h"
+
+namespace logstreamer::aggregate {
+
+TopMessages::TopMessages(size_t capacity)
+    : capacity_(std::max<size_t>(capacity, 2)), scratch_(new char[kMaxTemplateBytes]) {}
+
+void TopMessages::add(std::string_view message) {
+  add_template(mask_message(message, scratch_.get()), 1);
+}
+
+void TopMessages::add_template(std::string_view tmpl, uint64_t n) {
+  if (counts_.add(tmpl, n, counts_.size() < capacity_)) return;
+  prune();
+  counts_.add(tmpl, n, true);
+}
+
+void TopMessages::merge(const TopMessages& other) {
+  other.counts_.for_each([this](const std::string& tmpl, uint64_t n) { add_template(tmpl, n); });
+  pruned_count_ += other.pruned_count_;
+}
+
+void TopMessages::prune() {
+  // Drop the templates at or below the median count: at least half the table.
+  std::vector<uint64_t> counts;
+  counts.reserve(counts_.size());
+  counts_.for_each([&](const std::string&, uint64_t n) { counts.push_back(n); });
+  auto mid = counts.begin() + static_cast<ptrdiff_t>(counts.size() / 2);
+  std::nth_element(counts.begin(), mid, counts.end());
+  pruned_count_ += counts_.erase_at_most(*mid);
+}
+
+}  // namespace logstreamer::aggregate

@@ -1,0 +1,44 @@
+#pragma once
+// TopMessages: counts of message templates (message_template.h), bounded.
+//
+// Exact while the number of distinct templates stays under `capacity`. Past
+// that, the least frequent half is pruned (their counts move to
+// `pruned_count()`), so memory stays bounded however varied the messages; the
+// counts shown are then lower bounds and `approximate()` says so. Real logs
+// have few templates once numbers and ids are masked, so pruning is rare.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "aggregate/string_counter.h"
+
+namespace logstreamer::aggregate {
+
+class TopMessages {
+ public:
+  explicit TopMessages(size_t capacity = 20000);
+
+  // `message` is the raw message; it is masked here.
+  void add(std::string_view message);
+  void add_template(std::string_view tmpl, uint64_t n);
+  void merge(const TopMessages& other);
+
+  std::vector<std::pair<std::string, uint64_t>> top(size_t k) const { return counts_.sorted(k); }
+  bool approximate() const { return pruned_count_ > 0; }
+  uint64_t pruned_count() const { return pruned_count_; }
+  void add_pruned(uint64_t n) { pruned_count_ += n; }
+  size_t size() const { return counts_.size(); }
+
+ private:
+  void prune();
+
+  size_t capacity_;
+  StringCounter counts_;
+  uint64_t pruned_count_ = 0;
+  std::unique_ptr<char[]> scratch_;  // for masking: no allocation per line
+};
+
+}  // namespace logstreamer::aggregate

@@ -1,0 +1,94 @@
+// The aggregates never grow without bound, and say so when a cap was reached.
+#include <gtest/gtest.h>
+
+#include "aggregate/capped_counter.h"
+#include "aggregate/malformed_samples.h"
+#include "aggregate/minute_buckets.h"
+#include "aggregate/top_messages.h"
+
+namespace logstreamer::aggregate {
+namespace {
+
+TEST(CappedCounter, CountsPastTheCapGoToOverflow) {
+  CappedCounter c(3);
+  for (int i = 0; i < 10; ++i) c.add("svc" + std::to_string(i));
+  c.add("svc0", 5);
+  EXPECT_EQ(c.size(), 3u);
+  EXPECT_EQ(c.overflow(), 7u);
+  EXPECT_EQ(c.get("svc0"), 6u);
+  EXPECT_EQ(c.get("svc9"), 0u);
+  const auto sorted = c.sorted();
+  EXPECT_EQ(sorted.front().first, "svc0");
+}
+
+TEST(CappedCounter, FrontCacheStaysCorrectWithCollidingKeys) {
+  // Many keys with the same length and similar bytes exercise cache slot reuse.
+  CappedCounter c(100000);
+  std::map<std::string, uint64_t> expected;
+  for (int round = 0; round < 3; ++round) {
+    for (int i = 0; i < 5000; ++i) {
+      const std::string key = "service-" + std::to_string(i * 7919 % 5000);
+      c.add(key);
+      ++expected[key];
+    }
+  }
+  for (const auto& [k, n] : expected) ASSERT_EQ(c.get(k), n) << k;
+  uint64_t total = 0;
+  for (const auto& [k, n] : c.sorted()) total += n;
+  EXPECT_EQ(total, 15000u);
+}
+
+TEST(TopMessages, PrunesTheRareHalfWhenFullAndSaysItIsApproximate) {
+  TopMessages top(100);
+  for (int i = 0; i < 50; ++i) top.add_template("frequent", 1);
+  for (int i = 0; i < 1000; ++i) top.add_template("rare " + std::string(1, static_cast<char>('a' + i % 26)) + std::to_string(i * 31 % 977) + "x", 1);
+  EXPECT_LE(top.size(), 100u);
+  EXPECT_TRUE(top.approximate());
+  EXPECT_GT(top.pruned_count(), 0u);
+  EXPECT_EQ(top.top(1)[0], (std::pair<std::string, uint64_t>{"frequent", 50}));
+}
+
+TEST(TopMessages, ExactBelowCapacity) {
+  TopMessages top(100);
+  top.add("User 1 logged in");
+  top.add("User 2 logged in");
+  top.add("Cache miss");
+  EXPECT_FALSE(top.approximate());
+  const auto t = top.top(10);
+  ASSERT_EQ(t.size(), 2u);
+  EXPECT_EQ(t[0], (std::pair<std::string, uint64_t>{"User <n> logged in", 2}));
+}
+
+TEST(MinuteBuckets, BoundedNumberOfMinutes) {
+  MinuteBuckets m(10);
+  for (int i = 0; i < 20; ++i) m.add(int64_t{i} * 60'000'000, parse::Level::kInfo);
+  EXPECT_EQ(m.size(), 10u);
+  EXPECT_EQ(m.overflow(), 10u);
+}
+
+TEST(MinuteBuckets, FloorsNegativeTimesCorrectly) {
+  EXPECT_EQ(MinuteBuckets::floor_minute(-1), -60);
+  EXPECT_EQ(MinuteBuckets::floor_minute(59'999'999), 0);
+  EXPECT_EQ(MinuteBuckets::floor_minute(60'000'000), 60);
+}
+
+TEST(MalformedSamples, KeepsTheFirstNInInputOrder) {
+  MalformedSamples s(3);
+  for (uint64_t line : {9u, 4u, 7u, 1u, 8u, 2u}) {
+    s.add(LinePosition{0, 0, line}, parse::ParseError::kUnknownLevel, "x");
+  }
+  const auto sorted = s.sorted();
+  ASSERT_EQ(sorted.size(), 3u);
+  EXPECT_EQ(sorted[0].position.line_in_batch, 1u);
+  EXPECT_EQ(sorted[1].position.line_in_batch, 2u);
+  EXPECT_EQ(sorted[2].position.line_in_batch, 4u);
+}
+
+TEST(MalformedSamples, CutsLongLines) {
+  MalformedSamples s(1);
+  s.add(LinePosition{}, parse::ParseError::kUnknownLevel, std::string(10000, 'z'));
+  EXPECT_EQ(s.sorted()[0].text.size(), MalformedSamples::kMaxSampleBytes);
+}
+
+}  // namespace
+}  // namespace logstreamer::aggregate
