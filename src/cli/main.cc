@@ -1,0 +1,72 @@
+// logstreamer: one binary, several subcommands. main() parses flags, sets up
+// logging and hands over to the subcommand; it never lets an exception escape.
+#include <csignal>
+#include <cstdio>
+#include <exception>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "cli/analyze_command.h"
+#include "cli/generate_command.h"
+#include "cli/logging.h"
+
+namespace {
+
+constexpr int kUsageError = 2;
+
+int usage_error(const CLI::App& app, const std::string& message) {
+  std::string sub;
+  for (const CLI::App* s : app.get_subcommands()) sub = " " + s->get_name();
+  fmt::print(stderr, "logstreamer: {}\nUsage: logstreamer{} [OPTIONS]{}  (see 'logstreamer{} --help')\n",
+             message, sub.empty() ? " <analyze|generate>" : sub, sub == " analyze" ? " [FILE...]" : "",
+             sub);
+  return kUsageError;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // A closed stdout pipe (`... | head`) should end the write with EPIPE, not kill us.
+  std::signal(SIGPIPE, SIG_IGN);
+
+  CLI::App app{"logstreamer: a fast, concurrent log pipeline", "logstreamer"};
+  app.set_version_flag("--version", "logstreamer 0.1.0");
+  app.require_subcommand(1);
+  std::string log_level = "warn";
+  app.add_option("--log-level", log_level,
+                 "The tool's own logs on stderr: trace, debug, info, warn, error, off")
+      ->capture_default_str();
+
+  logstreamer::cli::AnalyzeOptions analyze;
+  logstreamer::cli::GenerateOptions generate;
+  CLI::App* analyze_cmd = logstreamer::cli::add_analyze_command(app, analyze);
+  CLI::App* generate_cmd = logstreamer::cli::add_generate_command(app, generate);
+  // Global flags may also follow the subcommand.
+  for (CLI::App* cmd : {analyze_cmd, generate_cmd}) cmd->fallthrough();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    return usage_error(app, e.what());
+  }
+  if (!logstreamer::cli::setup_logging(log_level)) {
+    return usage_error(app, "--log-level: unknown level '" + log_level + "'");
+  }
+
+  try {
+    if (*analyze_cmd) return logstreamer::cli::run_analyze(analyze);
+    if (*generate_cmd) return logstreamer::cli::run_generate(generate);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "logstreamer: {}\n", e.what());
+    return 1;
+  }
+  return usage_error(app, "no subcommand");
+}

@@ -1,0 +1,162 @@
+#include "sinks/console_report.h"
+
+#include <algorithm>
+#include <iterator>
+
+#include <fmt/format.h>
+
+#include "parse/timestamp.h"
+#include "sinks/json_escape.h"
+
+namespace logstreamer::sinks {
+namespace {
+
+constexpr size_t kBarWidth = 30;
+constexpr size_t kActivityRows = 24;
+
+std::string bar(uint64_t n, uint64_t max) {
+  if (max == 0) return {};
+  const size_t w = static_cast<size_t>((static_cast<double>(n) / static_cast<double>(max)) * kBarWidth + 0.5);
+  std::string out;
+  for (size_t i = 0; i < std::max<size_t>(w, n > 0 ? 1 : 0); ++i) out += "\u2588";
+  return out;
+}
+
+double percent(uint64_t n, uint64_t total) {
+  return total == 0 ? 0.0 : 100.0 * static_cast<double>(n) / static_cast<double>(total);
+}
+
+std::string hhmm(int64_t minute_s) { return parse::format_rfc3339(minute_s * 1'000'000).substr(0, 16); }
+
+void section(std::string& out, std::string_view title) {
+  out += '\n';
+  out += title;
+  out += '\n';
+}
+
+void activity(std::string& out, const aggregate::Summary& s) {
+  const auto minutes = s.per_minute.sorted();
+  if (minutes.empty()) return;
+  // Group the span into at most kActivityRows equal slices of whole minutes.
+  const int64_t first = minutes.front().first;
+  const int64_t last = minutes.back().first;
+  const int64_t span_minutes = (last - first) / 60 + 1;
+  const int64_t per_row = std::max<int64_t>(1, (span_minutes + kActivityRows - 1) / kActivityRows);
+  std::vector<uint64_t> rows(static_cast<size_t>((span_minutes + per_row - 1) / per_row), 0);
+  std::vector<uint64_t> errors(rows.size(), 0);
+  for (const auto& [minute, counts] : minutes) {
+    const size_t row = static_cast<size_t>((minute - first) / 60 / per_row);
+    rows[row] += counts.total;
+    errors[row] += counts.levels[static_cast<size_t>(parse::Level::kError)] +
+                   counts.levels[static_cast<size_t>(parse::Level::kFatal)];
+  }
+  const uint64_t max = *std::max_element(rows.begin(), rows.end());
+  section(out, fmt::format("Activity ({} per row, UTC)", per_row == 1 ? std::string("minute")
+                                                                       : fmt::format("{} minutes", per_row)));
+  for (size_t r = 0; r < rows.size(); ++r) {
+    fmt::format_to(std::back_inserter(out), "  {}  {:>12}  {:>9} err  {}\n",
+                   hhmm(first + static_cast<int64_t>(r) * per_row * 60), with_commas(rows[r]),
+                   with_commas(errors[r]), bar(rows[r], max));
+  }
+}
+
+}  // namespace
+
+std::string with_commas(uint64_t n) {
+  std::string digits = std::to_string(n);
+  std::string out;
+  const size_t lead = digits.size() % 3;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i != 0 && i >= lead && (i - lead) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+std::string human_bytes(double bytes) {
+  const char* units[] = {"B", "KB", "MB", "GB", "TB"};
+  size_t u = 0;
+  while (bytes >= 1000 && u + 1 < std::size(units)) {
+    bytes /= 1000;
+    ++u;
+  }
+  return u == 0 ? fmt::format("{:.0f} B", bytes) : fmt::format("{:.2f} {}", bytes, units[u]);
+}
+
+std::string human_count(double n) {
+  if (n >= 1e9) return fmt::format("{:.2f}G", n / 1e9);
+  if (n >= 1e6) return fmt::format("{:.2f}M", n / 1e6);
+  if (n >= 1e4) return fmt::format("{:.1f}k", n / 1e3);
+  return fmt::format("{:.0f}", n);
+}
+
+std::string console_report(const RunReport& report) {
+  const aggregate::Summary& s = *report.summary;
+  std::string out;
+  auto it = std::back_inserter(out);
+  const uint64_t total = s.total_lines();
+  fmt::format_to(it, "logstreamer analyze{}: {} lines, {} in {:.2f} s ({} lines/s, {}/s)\n",
+                 report.interrupted ? " (INTERRUPTED: partial summary)" : "", with_commas(total),
+                 human_bytes(static_cast<double>(report.bytes_read)), report.elapsed_seconds,
+                 human_count(report.lines_per_second()),
+                 human_bytes(report.elapsed_seconds > 0
+                                 ? static_cast<double>(report.bytes_read) / report.elapsed_seconds
+                                 : 0));
+  fmt::format_to(it, "  parsed {} ({:.2f}%)   malformed {}\n", with_commas(s.parsed),
+                 percent(s.parsed, total), with_commas(s.malformed));
+  if (s.has_time()) {
+    fmt::format_to(it, "  time range {} .. {}\n", parse::format_rfc3339(s.first_us),
+                   parse::format_rfc3339(s.last_us));
+  }
+
+  section(out, "Levels");
+  const uint64_t max_level = *std::max_element(s.levels.begin(), s.levels.end());
+  for (size_t i = parse::kLevelCount; i-- > 0;) {
+    if (s.levels[i] == 0) continue;
+    fmt::format_to(it, "  {:<7} {:>14} {:>6.2f}%  {}\n", parse::kLevelNames[i],
+                   with_commas(s.levels[i]), percent(s.levels[i], s.parsed),
+                   bar(s.levels[i], max_level));
+  }
+
+  const auto services = s.services.sorted();
+  section(out, fmt::format("Services ({} distinct{})", services.size(),
+                           s.services.overflow() > 0
+                               ? fmt::format(", {} lines past the cap", with_commas(s.services.overflow()))
+                               : std::string()));
+  for (size_t i = 0; i < services.size() && i < report.top_n; ++i) {
+    fmt::format_to(it, "  {:<28} {:>14} {:>6.2f}%\n", printable(services[i].first, 28),
+                   with_commas(services[i].second), percent(services[i].second, s.parsed));
+  }
+  if (services.size() > report.top_n) {
+    fmt::format_to(it, "  ... {} more (see --output JSON)\n", services.size() - report.top_n);
+  }
+
+  section(out, "Formats");
+  for (size_t i = 0; i < parse::kFormatCount; ++i) {
+    if (s.formats[i] == 0) continue;
+    fmt::format_to(it, "  {:<12} {:>14}\n", parse::kFormatNames[i], with_commas(s.formats[i]));
+  }
+
+  activity(out, s);
+
+  const auto top = s.top_messages.top(report.top_n);
+  if (!top.empty()) {
+    section(out, s.top_messages.approximate() ? "Top messages (approximate: many distinct messages)"
+                                              : "Top messages");
+    for (const auto& [message, n] : top) {
+      fmt::format_to(it, "  {:>12}  {}\n", with_commas(n), printable(message, 100));
+    }
+  }
+
+  if (s.malformed > 0) {
+    section(out, fmt::format("Malformed lines: {} (first {} shown)", with_commas(s.malformed),
+                             std::min<uint64_t>(s.malformed, s.samples.max_samples())));
+    for (const auto& sample : s.samples.sorted()) {
+      fmt::format_to(it, "  {}:{}: {}: {}\n", sample.file, sample.line, sample.reason,
+                     printable(sample.text, 100));
+    }
+  }
+  return out;
+}
+
+}  // namespace logstreamer::sinks

@@ -1,0 +1,23 @@
+#pragma once
+// RunReport: a finished (or interrupted) analyze run, as the sinks see it.
+#include <string>
+#include <vector>
+
+#include "aggregate/summary.h"
+
+namespace logstreamer::sinks {
+
+struct RunReport {
+  const aggregate::Summary* summary = nullptr;
+  std::vector<std::string> inputs;
+  double elapsed_seconds = 0;
+  uint64_t bytes_read = 0;  // decompressed bytes analysed
+  bool interrupted = false;
+  size_t top_n = 10;
+
+  double lines_per_second() const {
+    return elapsed_seconds > 0 ? static_cast<double>(summary->total_lines()) / elapsed_seconds : 0;
+  }
+};
+
+}  // namespace logstreamer::sinks

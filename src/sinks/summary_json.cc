@@ -1,0 +1,153 @@
+#include "sinks/summary_json.h"
+
+#include <iterator>
+
+#include "parse/timestamp.h"
+#include "sinks/json_escape.h"
+
+namespace logstreamer::sinks {
+namespace {
+
+using fmt::format_to;
+
+void key(fmt::memory_buffer& out, std::string_view k) {
+  append_json_string(out, k);
+  out.push_back(':');
+}
+
+void time_or_null(fmt::memory_buffer& out, bool has, int64_t us) {
+  if (has) {
+    append_json_string(out, parse::format_rfc3339(us));
+  } else {
+    out.append(std::string_view("null"));
+  }
+}
+
+template <typename Array>
+void level_object(fmt::memory_buffer& out, const Array& levels, bool skip_zero) {
+  out.push_back('{');
+  bool first = true;
+  for (size_t i = 0; i < parse::kLevelCount; ++i) {
+    if (skip_zero && levels[i] == 0) continue;
+    if (!first) out.push_back(',');
+    first = false;
+    key(out, parse::kLevelNames[i]);
+    format_to(std::back_inserter(out), "{}", levels[i]);
+  }
+  out.push_back('}');
+}
+
+}  // namespace
+
+std::string summary_to_json(const RunReport& report) {
+  const aggregate::Summary& s = *report.summary;
+  fmt::memory_buffer out;
+  auto it = std::back_inserter(out);
+  out.push_back('{');
+  format_to(it, "\"version\":1,\"total_lines\":{},\"parsed\":{},\"malformed\":{},",
+            s.total_lines(), s.parsed, s.malformed);
+
+  key(out, "malformed_by_reason");
+  out.push_back('{');
+  bool first = true;
+  for (size_t i = 1; i < s.malformed_by_reason.size(); ++i) {
+    if (s.malformed_by_reason[i] == 0) continue;
+    if (!first) out.push_back(',');
+    first = false;
+    key(out, parse::kParseErrorReasons[i]);
+    format_to(it, "{}", s.malformed_by_reason[i]);
+  }
+  out.append(std::string_view("},"));
+
+  key(out, "levels");
+  level_object(out, s.levels, false);
+  out.push_back(',');
+
+  key(out, "services");
+  out.push_back('{');
+  first = true;
+  for (const auto& [name, n] : s.services.sorted()) {
+    if (!first) out.push_back(',');
+    first = false;
+    key(out, name);
+    format_to(it, "{}", n);
+  }
+  format_to(it, "}},\"services_overflow\":{},", s.services.overflow());
+
+  key(out, "formats");
+  out.push_back('{');
+  for (size_t i = 0; i < parse::kFormatCount; ++i) {
+    if (i > 0) out.push_back(',');
+    key(out, parse::kFormatNames[i]);
+    format_to(it, "{}", s.formats[i]);
+  }
+  out.append(std::string_view("},"));
+
+  key(out, "first_timestamp");
+  time_or_null(out, s.has_time(), s.first_us);
+  out.push_back(',');
+  key(out, "last_timestamp");
+  time_or_null(out, s.has_time(), s.last_us);
+  out.push_back(',');
+
+  key(out, "per_minute");
+  out.push_back('[');
+  first = true;
+  for (const auto& [minute, counts] : s.per_minute.sorted()) {
+    if (!first) out.push_back(',');
+    first = false;
+    out.push_back('{');
+    key(out, "minute");
+    append_json_string(out, parse::format_rfc3339(minute * 1'000'000));
+    format_to(it, ",\"count\":{},\"levels\":", counts.total);
+    level_object(out, counts.levels, true);
+    out.push_back('}');
+  }
+  format_to(it, "],\"per_minute_overflow\":{},", s.per_minute.overflow());
+
+  key(out, "top_messages");
+  out.push_back('[');
+  first = true;
+  for (const auto& [message, n] : s.top_messages.top(report.top_n)) {
+    if (!first) out.push_back(',');
+    first = false;
+    out.push_back('{');
+    key(out, "message");
+    append_json_string(out, message);
+    format_to(it, ",\"count\":{}}}", n);
+  }
+  format_to(it, "],\"top_messages_approximate\":{},",
+            s.top_messages.approximate() ? "true" : "false");
+
+  key(out, "malformed_samples");
+  out.push_back('[');
+  first = true;
+  for (const auto& sample : s.samples.sorted()) {
+    if (!first) out.push_back(',');
+    first = false;
+    out.push_back('{');
+    key(out, "file");
+    append_json_string(out, sample.file);
+    format_to(it, ",\"line\":{},", sample.line);
+    key(out, "reason");
+    append_json_string(out, sample.reason);
+    out.push_back(',');
+    key(out, "text");
+    append_json_string(out, sample.text);
+    out.push_back('}');
+  }
+  out.append(std::string_view("],"));
+
+  key(out, "inputs");
+  out.push_back('[');
+  for (size_t i = 0; i < report.inputs.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    append_json_string(out, report.inputs[i]);
+  }
+  format_to(it, "],\"bytes\":{},\"elapsed_seconds\":{:.6f},\"lines_per_second\":{:.1f},",
+            report.bytes_read, report.elapsed_seconds, report.lines_per_second());
+  format_to(it, "\"interrupted\":{}}}\n", report.interrupted ? "true" : "false");
+  return fmt::to_string(out);
+}
+
+}  // namespace logstreamer::sinks
