@@ -1,0 +1,95 @@
+// Aggregator micro-benchmarks: ns per line for masking, counting and the whole
+// per-line add.
+#include <memory>
+
+#include <benchmark/benchmark.h>
+
+#include "aggregate/message_template.h"
+#include "aggregate/summary.h"
+#include "micro/sample_lines.h"
+#include "parse/plain.h"
+
+namespace {
+
+using logstreamer::bench::sample_lines;
+namespace aggregate = logstreamer::aggregate;
+namespace parse = logstreamer::parse;
+
+std::vector<parse::LogRecord> parsed(const std::vector<std::string>& lines) {
+  std::vector<parse::LogRecord> out(lines.size());
+  for (size_t i = 0; i < lines.size(); ++i) parse::parse_plain(lines[i], out[i]);
+  return out;
+}
+
+void BM_MaskMessage(benchmark::State& state) {
+  const auto lines = sample_lines(4096);
+  const auto recs = parsed(lines);
+  std::unique_ptr<char[]> scratch(new char[aggregate::kMaxTemplateBytes]);
+  size_t i = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(aggregate::mask_message(recs[i++ & 4095].message, scratch.get()));
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_MaskMessage);
+
+void BM_ServiceCount(benchmark::State& state) {
+  const auto lines = sample_lines(4096);
+  const auto recs = parsed(lines);
+  aggregate::CappedCounter services;
+  size_t i = 0;
+  for (auto _ : state) services.add(recs[i++ & 4095].service);
+  benchmark::DoNotOptimize(services.size());
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_ServiceCount);
+
+void BM_TopMessagesAdd(benchmark::State& state) {
+  const auto lines = sample_lines(4096);
+  const auto recs = parsed(lines);
+  aggregate::TopMessages top;
+  size_t i = 0;
+  for (auto _ : state) top.add(recs[i++ & 4095].message);
+  benchmark::DoNotOptimize(top.size());
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_TopMessagesAdd);
+
+void BM_SummaryAdd(benchmark::State& state) {
+  const auto lines = sample_lines(4096);
+  const auto recs = parsed(lines);
+  aggregate::Summary summary;
+  size_t i = 0;
+  for (auto _ : state) summary.add(recs[i++ & 4095]);
+  benchmark::DoNotOptimize(summary.parsed);
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_SummaryAdd);
+
+}  // namespace
+
+#include "aggregate/batch_aggregator.h"
+#include "core/buffer_pool.h"
+
+namespace {
+
+// The worker's whole loop (split, parse, aggregate) over one 4 MiB chunk of
+// generated lines: the in-situ cost per line, caches and all.
+void BM_BatchAggregatorProcess(benchmark::State& state) {
+  namespace core = logstreamer::core;
+  core::BufferPool pool(1, 4 << 20);
+  core::PooledBuffer buf = pool.acquire();
+  logstreamer::sources::SyntheticLines gen(logstreamer::sources::SyntheticOptions{});
+  fmt::memory_buffer text;
+  while (text.size() < (4u << 20) - 512) gen.append_plain(text);
+  std::memcpy(buf.data(), text.data(), text.size());
+  const core::Batch batch(std::move(buf), text.size(), core::BatchOrigin{});
+  aggregate::BatchAggregator worker(parse::LineParser(), 1 << 20, aggregate::SummaryLimits{});
+  uint64_t lines = 0;
+  for (auto _ : state) lines += worker.process(batch);
+  state.SetItemsProcessed(static_cast<int64_t>(lines));
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
+}
+BENCHMARK(BM_BatchAggregatorProcess)->Unit(benchmark::kMillisecond);
+
+}  // namespace

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# make bench: analyze against an awk baseline, in the same run, on the same data.
+#
+#   LINES=10000000 RUNS=5 bench/run.sh
+#
+# Generates LINES plain lines in two files under bench/data (kept between runs,
+# regenerated when LINES changes), warms the page cache, then alternates mawk
+# and `logstreamer analyze --workers 2` RUNS times each and reports medians:
+# wall time, lines/s, MB/s, peak RSS, the ratio, and whether the counts agree.
+# Then the Google Benchmark micro-benchmarks for the parser and aggregator.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BIN=build/release/src/logstreamer
+MICRO=build/release/bench/micro_bench
+LINES=${LINES:-10000000}
+RUNS=${RUNS:-5}
+WORKERS=${WORKERS:-2}
+DATA=bench/data
+RESULTS=bench/results
+mkdir -p "$DATA" "$RESULTS"
+[[ -x $BIN ]] || { echo "bench: build first (make build)" >&2; exit 2; }
+command -v mawk > /dev/null || { echo "bench: mawk missing (make deps)" >&2; exit 2; }
+
+half=$((LINES / 2))
+files=("$DATA/plain-1.log" "$DATA/plain-2.log")
+if [[ "$(cat "$DATA/lines" 2>/dev/null)" != "$LINES" ]]; then
+  echo "bench: generating $LINES lines in two files..."
+  "$BIN" generate -n "$half" --seed 1 -o "${files[0]}"
+  "$BIN" generate -n "$((LINES - half))" --seed 2 -o "${files[1]}"
+  echo "$LINES" > "$DATA/lines"
+fi
+bytes=$(cat "${files[@]}" | wc -c)
+cat "${files[@]}" > /dev/null  # warm the page cache: measure parsing, not the disk
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+: > "$RESULTS/awk.times"
+: > "$RESULTS/ls.times"
+for ((i = 1; i <= RUNS; i++)); do
+  /usr/bin/time -f "%e %M" -o "$RESULTS/t" mawk -f bench/count.awk "${files[@]}" > "$RESULTS/awk.out"
+  cat "$RESULTS/t" >> "$RESULTS/awk.times"
+  /usr/bin/time -f "%e %M" -o "$RESULTS/t" "$BIN" analyze -q --workers "$WORKERS" "${files[@]}" -o "$RESULTS/ls.json"
+  cat "$RESULTS/t" >> "$RESULTS/ls.times"
+  printf 'run %d: mawk %ss  logstreamer %ss\n' "$i" "$(cut -d' ' -f1 <<< "$(tail -1 "$RESULTS/awk.times")")" \
+    "$(cut -d' ' -f1 <<< "$(tail -1 "$RESULTS/ls.times")")"
+done
+
+# Same counts? (mawk counts raw tokens; the generator writes canonical levels.)
+sort "$RESULTS/awk.out" > "$RESULTS/awk.sorted"
+{
+  jq -r '.levels | to_entries[] | select(.value > 0) | "level \(.key) \(.value)"' "$RESULTS/ls.json"
+  jq -r '.services | to_entries[] | "service \(.key) \(.value)"' "$RESULTS/ls.json"
+} | sort > "$RESULTS/ls.sorted"
+if diff -q "$RESULTS/awk.sorted" "$RESULTS/ls.sorted" > /dev/null; then same=yes; else same=NO; fi
+
+awk_t=$(cut -d' ' -f1 "$RESULTS/awk.times" | median)
+ls_t=$(cut -d' ' -f1 "$RESULTS/ls.times" | median)
+awk_rss=$(cut -d' ' -f2 "$RESULTS/awk.times" | sort -n | tail -1)
+ls_rss=$(cut -d' ' -f2 "$RESULTS/ls.times" | sort -n | tail -1)
+
+report() {
+  echo
+  echo "== analyze: $LINES plain lines, $(awk -v b="$bytes" 'BEGIN { printf "%.2f GB", b / 1e9 }') in 2 files, $(nproc) cores, medians of $RUNS runs"
+  awk -v t="$awk_t" -v l="$LINES" -v b="$bytes" -v r="$awk_rss" 'BEGIN {
+    printf "  %-26s %7.3f s  %7.2f M lines/s  %7.1f MB/s  peak RSS %6.1f MiB\n", "mawk (levels+services)", t, l / t / 1e6, b / t / 1e6, r / 1024 }'
+  awk -v t="$ls_t" -v l="$LINES" -v b="$bytes" -v r="$ls_rss" -v w="$WORKERS" 'BEGIN {
+    printf "  %-26s %7.3f s  %7.2f M lines/s  %7.1f MB/s  peak RSS %6.1f MiB\n", "logstreamer --workers " w, t, l / t / 1e6, b / t / 1e6, r / 1024 }'
+  awk -v a="$awk_t" -v s="$ls_t" 'BEGIN { printf "  ratio: logstreamer is %.2fx faster than mawk\n", a / s }'
+  echo "  counts identical to mawk: $same"
+}
+report | tee "$RESULTS/latest.txt"
+
+if [[ -x $MICRO ]]; then
+  echo
+  echo "== micro-benchmarks (ns per call; Google Benchmark)"
+  "$MICRO" --benchmark_min_time=0.2 2>/dev/null | grep -E "^BM_" | tee -a "$RESULTS/latest.txt"
+fi
+[[ $same == yes ]] || { echo "bench: counts differ from mawk" >&2; exit 1; }
