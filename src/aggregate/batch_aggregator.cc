@@ -45,7 +45,7 @@ uint64_t BatchAggregator::process(const core::Batch& batch) {
     }
     const parse::ParseError err = parser_.parse(line, rec);
     if (err == parse::ParseError::kOk) {
-      summary_.add(rec);
+      summary_.add(rec, end);
     } else {
       summary_.add_malformed(here, err, line);
     }

@@ -4,6 +4,7 @@
 #include <bit>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 
 #include <emmintrin.h>  // SSE2: part of every x86-64 CPU, no runtime dispatch needed
 
@@ -117,7 +118,7 @@ inline Mask movemask(__m128i v, int shift) {
 ClassMasks classify(const char* block) {
   ClassMasks m;
   for (int shift = 0; shift < 64; shift += 16) {
-    const __m128i v = _mm_load_si128(reinterpret_cast<const __m128i*>(block + shift));
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(block + shift));
     const __m128i digit = in_range(v, '0', 10);
     const __m128i alpha = in_range(_mm_or_si128(v, _mm_set1_epi8(0x20)), 'a', 26);
     const __m128i dot = _mm_cmpeq_epi8(v, _mm_set1_epi8('.'));
@@ -152,36 +153,60 @@ inline int unit_length(const ClassMasks& m, int start, int end) {
   return (m.alpha & unit_bits) == unit_bits ? unit : -1;
 }
 
-std::string_view mask_message_bits(std::string_view message, char* scratch) {
-  const char* const s = message.data();
-  const int n = static_cast<int>(message.size());
-  // A private, zero-padded copy: loads never run past the message (which may
-  // end a mapped page) and need no tail case.
-  alignas(16) char block[64] = {};
-  std::memcpy(block, s, message.size());
-  const ClassMasks m = classify(block);
-  Mask digits = m.digit;
-  if (digits == 0) return message;  // nothing to mask: the common fast path
-
-  const Mask delim = ~m.token;  // includes the padding past n
-  char* out = scratch;
-  int verbatim_from = 0;
-  while (digits != 0) {
-    const int d = std::countr_zero(digits);
-    const Mask before = delim & below(d);
-    const int start = before != 0 ? 64 - std::countl_zero(before) : 0;
-    const Mask after = delim & ~below(d);
-    const int end = after != 0 ? std::min(std::countr_zero(after), n) : n;
-    copy_short(out, s + verbatim_from, static_cast<size_t>(start - verbatim_from));
-    out += start - verbatim_from;
-    const int unit = unit_length(m, start, end);
-    out += write_mask(out, s + end - (unit > 0 ? unit : 0), unit);
-    verbatim_from = end;
-    digits &= ~below(end);
+// Copies 64 bytes: `src` must have 64 readable bytes, `dst` 64 writable ones.
+inline void copy64(char* dst, const char* src) {
+  for (int i = 0; i < 64; i += 16) {
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + i),
+                     _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + i)));
   }
-  copy_short(out, s + verbatim_from, static_cast<size_t>(n - verbatim_from));
+}
+
+// Copies `len` bytes in whole 64-byte blocks: reads and writes up to 63 bytes
+// past the run, which the callers' padding and slack allow.
+inline void copy_run(char* dst, const char* src, int len) {
+  for (int k = 0; k < len; k += 64) copy64(dst + k, src + k);
+}
+
+// `s` holds the message (n bytes) followed by at least 64 readable bytes;
+// `scratch` has kMaxTemplateBytes (which include 64 bytes of slack). The
+// message is looked at in 64-byte windows; a window that is not the last ends
+// at its last delimiter, so every token lies within one window. Verbatim runs
+// are copied in whole blocks and the output advanced by the run's length, so
+// no copy branches on a length. Returns nullopt for a token longer than a
+// window, which is left to the scalar code.
+std::optional<std::string_view> mask_message_bits(const char* s, int n, std::string_view message,
+                                                  char* scratch) {
+  char* out = scratch;
+  int verbatim_from = 0;  // start of the not-yet-copied unmasked text
+  for (int w = 0; w < n;) {
+    const ClassMasks m = classify(s + w);
+    const int remaining = n - w;
+    const Mask delim = ~m.token | ~below(remaining);  // bytes past the message end tokens
+    int limit = remaining;  // tokens starting before `limit` belong to this window
+    if (remaining > 64) {
+      if (delim == 0) return std::nullopt;
+      limit = 64 - std::countl_zero(delim);  // just past the last delimiter
+    }
+    Mask digits = m.digit & below(limit);
+    while (digits != 0) {
+      const int d = std::countr_zero(digits);
+      const Mask before = delim & below(d);
+      const int start = before != 0 ? 64 - std::countl_zero(before) : 0;
+      const Mask after = delim & ~below(d);
+      const int end = after != 0 ? std::countr_zero(after) : 64;
+      copy_run(out, s + verbatim_from, w + start - verbatim_from);
+      out += w + start - verbatim_from;
+      const int unit = unit_length(m, start, end);
+      out += write_mask(out, s + w + end - (unit > 0 ? unit : 0), unit);
+      verbatim_from = w + end;
+      digits &= ~below(end);
+    }
+    w += limit;
+  }
+  if (out == scratch && verbatim_from == 0) return message;  // nothing masked: no copy
+  copy_run(out, s + verbatim_from, n - verbatim_from);
   out += n - verbatim_from;
-  return {scratch, static_cast<size_t>(out - scratch)};
+  return std::string_view(scratch, static_cast<size_t>(out - scratch));
 }
 
 }  // namespace
@@ -218,8 +243,19 @@ std::string_view mask_message_scalar(std::string_view message, char* scratch) {
 
 }  // namespace detail
 
-std::string_view mask_message(std::string_view message, char* scratch) {
-  if (message.size() <= 64) return mask_message_bits(message, scratch);
+std::string_view mask_message(std::string_view message, char* scratch, const char* readable_end) {
+  if (message.size() > kMaxTemplateInput) message = message.substr(0, kMaxTemplateInput);
+  const int n = static_cast<int>(message.size());
+  const char* s = message.data();
+  // Whole-block reads go up to 64 bytes past the message. Near the end of its
+  // buffer (or with no promise), work on a zero-padded private copy.
+  alignas(16) char padded[kMaxTemplateInput + 64];
+  if (readable_end == nullptr || readable_end - s < n + 64) {
+    std::memcpy(padded, s, message.size());
+    std::memset(padded + n, 0, 64);
+    s = padded;
+  }
+  if (auto masked = mask_message_bits(s, n, message, scratch)) return *masked;
   return detail::mask_message_scalar(message, scratch);
 }
 

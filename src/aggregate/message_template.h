@@ -22,16 +22,25 @@
 namespace logstreamer::aggregate {
 
 inline constexpr size_t kMaxTemplateInput = 200;
-// Worst case: every 1-byte token becomes 4 bytes ("<id>").
-inline constexpr size_t kMaxTemplateBytes = 4 * kMaxTemplateInput;
+// Worst case: every 1-byte token becomes 4 bytes ("<id>"), plus 64 bytes of
+// slack for whole-block copies.
+inline constexpr size_t kMaxTemplateBytes = 4 * kMaxTemplateInput + 64;
 
 // Returns the template of `message`. When the message has no digit the result
 // is the message itself (no copy); otherwise it is written into `scratch`,
 // which must hold kMaxTemplateBytes. The result is valid while both are.
-std::string_view mask_message(std::string_view message, char* scratch);
+//
+// `readable_end`, if given, promises that bytes from the message up to that
+// address may be read (not used: they are typically the next lines of the
+// same batch). With 64 such bytes past the message it is loaded in place, in
+// fixed 64-byte blocks, without the size-dependent copies whose branches
+// otherwise mispredict on every line.
+std::string_view mask_message(std::string_view message, char* scratch,
+                              const char* readable_end = nullptr);
 
 namespace detail {
-// The byte-at-a-time reference implementation (also used past 64 bytes).
+// The byte-at-a-time reference implementation (also used for a token longer
+// than 64 bytes).
 std::string_view mask_message_scalar(std::string_view message, char* scratch);
 }  // namespace detail
 

@@ -33,8 +33,9 @@ class Summary {
  public:
   explicit Summary(const SummaryLimits& limits = {});
 
-  // Hot path: one call per parsed line.
-  void add(const parse::LogRecord& rec) {
+  // Hot path: one call per parsed line. `readable_end`: how far past the
+  // record's text memory may be read (the end of its batch); see mask_message().
+  void add(const parse::LogRecord& rec, const char* readable_end = nullptr) {
     ++parsed;
     ++levels[static_cast<size_t>(rec.level)];
     ++formats[static_cast<size_t>(rec.format)];
@@ -44,7 +45,7 @@ class Summary {
       last_us = std::max(last_us, rec.unix_us);
       per_minute.add(rec.unix_us, rec.level);
     }
-    top_messages.add(rec.message);
+    top_messages.add(rec.message, readable_end);
   }
 
   void add_malformed(const LinePosition& pos, parse::ParseError why, std::string_view line) {

@@ -9,8 +9,8 @@ namespace logstreamer::aggregate {
 TopMessages::TopMessages(size_t capacity)
     : capacity_(std::max<size_t>(capacity, 2)), scratch_(new char[kMaxTemplateBytes]) {}
 
-void TopMessages::add(std::string_view message) {
-  add_template(mask_message(message, scratch_.get()), 1);
+void TopMessages::add(std::string_view message, const char* readable_end) {
+  add_template(mask_message(message, scratch_.get(), readable_end), 1);
 }
 
 void TopMessages::add_template(std::string_view tmpl, uint64_t n) {

@@ -21,8 +21,9 @@ class TopMessages {
  public:
   explicit TopMessages(size_t capacity = 20000);
 
-  // `message` is the raw message; it is masked here.
-  void add(std::string_view message);
+  // `message` is the raw message; it is masked here. `readable_end`: see
+  // mask_message().
+  void add(std::string_view message, const char* readable_end = nullptr);
   void add_template(std::string_view tmpl, uint64_t n);
   void merge(const TopMessages& other);
 

@@ -72,12 +72,20 @@ TEST(MessageTemplate, BitMaskVersionMatchesScalarReference) {
   std::mt19937 rng(12345);
   std::unique_ptr<char[]> a(new char[kMaxTemplateBytes]), b(new char[kMaxTemplateBytes]);
   for (int iter = 0; iter < 200000; ++iter) {
-    const size_t len = rng() % 160;
+    const size_t len = rng() % 260;  // past one window and past kMaxTemplateInput
     std::string m(len, ' ');
     for (auto& c : m) c = alphabet[rng() % alphabet.size()];
-    const std::string fast(mask_message(m, a.get()));
     const std::string ref(detail::mask_message_scalar(m, b.get()));
-    ASSERT_EQ(fast, ref) << "message: [" << m << "]";
+    ASSERT_EQ(std::string(mask_message(m, a.get())), ref) << "message: [" << m << "]";
+    // In place inside a bigger buffer, with random bytes (the next lines)
+    // after it, and with just too little readable space for in-place loads.
+    std::string buffer = m;
+    for (int k = 0; k < 70; ++k) buffer += alphabet[rng() % alphabet.size()];
+    const std::string_view in_place(buffer.data(), m.size());
+    ASSERT_EQ(std::string(mask_message(in_place, a.get(), buffer.data() + buffer.size())), ref)
+        << "in place: [" << m << "]";
+    ASSERT_EQ(std::string(mask_message(in_place, a.get(), buffer.data() + m.size() + 63)), ref)
+        << "short padding: [" << m << "]";
   }
 }
 

@@ -70,7 +70,9 @@ TEST(LineChunker, LineLongerThanBufferIsSkippedAndCountedInPlace) {
   EXPECT_EQ(joined(batches), "first\nafter\n");
   // The skip is reported on the batch that follows the long line, before its text.
   for (const auto& b : batches) {
-    if (b.skipped == 1) EXPECT_EQ(b.text, "after\n");
+    if (b.skipped == 1) {
+      EXPECT_EQ(b.text, "after\n");
+    }
   }
 }
 
