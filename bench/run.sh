@@ -33,15 +33,25 @@ fi
 bytes=$(cat "${files[@]}" | wc -c)
 cat "${files[@]}" > /dev/null  # warm the page cache: measure parsing, not the disk
 
+# Runs a command; appends "SECONDS PEAK_RSS_KB" to $1. Wall time from the
+# monotonic clock (ns), peak RSS from /usr/bin/time (its own timer is coarse).
+timed() {
+  local out=$1
+  shift
+  local start end
+  start=$(date +%s%N)
+  /usr/bin/time -f "%M" -o "$RESULTS/rss" "$@"
+  end=$(date +%s%N)
+  echo "$(awk -v ns=$((end - start)) 'BEGIN { printf "%.3f", ns / 1e9 }') $(cat "$RESULTS/rss")" >> "$out"
+}
+
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 : > "$RESULTS/awk.times"
 : > "$RESULTS/ls.times"
 for ((i = 1; i <= RUNS; i++)); do
-  /usr/bin/time -f "%e %M" -o "$RESULTS/t" mawk -f bench/count.awk "${files[@]}" > "$RESULTS/awk.out"
-  cat "$RESULTS/t" >> "$RESULTS/awk.times"
-  /usr/bin/time -f "%e %M" -o "$RESULTS/t" "$BIN" analyze -q --workers "$WORKERS" "${files[@]}" -o "$RESULTS/ls.json"
-  cat "$RESULTS/t" >> "$RESULTS/ls.times"
+  timed "$RESULTS/awk.times" mawk -f bench/count.awk "${files[@]}" > "$RESULTS/awk.out"
+  timed "$RESULTS/ls.times" "$BIN" analyze -q --workers "$WORKERS" "${files[@]}" -o "$RESULTS/ls.json"
   printf 'run %d: mawk %ss  logstreamer %ss\n' "$i" "$(cut -d' ' -f1 <<< "$(tail -1 "$RESULTS/awk.times")")" \
     "$(cut -d' ' -f1 <<< "$(tail -1 "$RESULTS/ls.times")")"
 done

@@ -3,7 +3,7 @@
 //
 // Construct it on the main thread *before* starting any other thread: it blocks
 // SIGINT and SIGTERM in the calling thread, threads created afterwards inherit
-// that mask, and one watcher thread collects the signals with sigtimedwait().
+// that mask, and one watcher thread collects the signals from a signalfd.
 // So no thread is ever interrupted mid-write by a handler, and the callback runs
 // on an ordinary thread where it may lock, log and notify.
 //
@@ -12,7 +12,9 @@
 //  - Second signal: the process exits at once with status 128+signo, after one
 //    line on stderr. A user pressing Ctrl+C twice means it.
 //
-// The destructor stops the watcher thread and restores the previous mask.
+// The destructor wakes the watcher thread at once (an eventfd next to the
+// signalfd), joins it and restores the previous mask: a short run is not
+// taxed by any polling interval.
 #include <atomic>
 #include <functional>
 #include <thread>
@@ -38,8 +40,9 @@ class SignalWatcher {
 
   std::function<void(int)> on_first_signal_;
   sigset_t old_mask_{};
+  int signal_fd_ = -1;
+  int wake_fd_ = -1;
   std::atomic<int> received_{0};
-  std::atomic<bool> stopping_{false};
   std::thread thread_;
 };
 
