@@ -24,6 +24,10 @@ CLI::App* add_generate_command(CLI::App& app, GenerateOptions& o) {
       ->check(CLI::Range(0.0, 1.0));
   cmd->add_flag("--level-aliases", o.level_aliases,
                 "Also spell levels as aliases (warning, err, crit, lower case)");
+  cmd->add_option("--layout", o.layout,
+                  "Plain line layout: level-first, time-first, date-time, or mixed (line by line)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"mixed", "level-first", "time-first", "date-time"}));
   return cmd;
 }
 
@@ -33,9 +37,15 @@ int run_generate(const GenerateOptions& o) {
     fmt::print(stderr, "logstreamer: cannot write {}: {}\n", o.output, std::strerror(errno));
     return 2;
   }
-  sources::SyntheticLines lines(
-      sources::SyntheticOptions{.seed = o.seed, .malformed_ratio = o.malformed_ratio,
-                                .level_aliases = o.level_aliases});
+  const sources::PlainLayout layout =
+      o.layout == "level-first"  ? sources::PlainLayout::kLevelFirst
+      : o.layout == "time-first" ? sources::PlainLayout::kTimeFirst
+      : o.layout == "date-time"  ? sources::PlainLayout::kDateTime
+                                 : sources::PlainLayout::kMixed;
+  sources::SyntheticLines lines(sources::SyntheticOptions{.seed = o.seed,
+                                                          .malformed_ratio = o.malformed_ratio,
+                                                          .level_aliases = o.level_aliases,
+                                                          .layout = layout});
   fmt::memory_buffer buf;
   bool ok = true;
   for (uint64_t i = 0; i < o.count && ok; ++i) {

@@ -14,6 +14,7 @@ struct GenerateOptions {
   std::string output = "-";
   double malformed_ratio = 0.0;
   bool level_aliases = false;
+  std::string layout = "mixed";
 };
 
 CLI::App* add_generate_command(CLI::App& app, GenerateOptions& options);

@@ -98,7 +98,10 @@ void SyntheticLines::append_plain(fmt::memory_buffer& out) {
   const std::string_view service = kServices[uniform(kServices.size())];
   const std::string ts = parse::format_rfc3339(now_us_, 3);  // "2024-01-20T10:00:00.123Z"
   auto it = std::back_inserter(out);
-  switch (uniform(3)) {
+  const uint64_t layout = options_.layout == PlainLayout::kMixed
+                              ? uniform(3)
+                              : static_cast<uint64_t>(options_.layout) - 1;
+  switch (layout) {
     case 0:  // LEVEL RFC3339 SERVICE MESSAGE
       fmt::format_to(it, "{} {} {} ", level_text, ts, service);
       break;

@@ -16,11 +16,17 @@
 
 namespace logstreamer::sources {
 
+// Which plain layout to write. Real files keep one layout; `kMixed` shuffles
+// all three line by line, which is harder on a parser (and its branch
+// predictor) than any real file.
+enum class PlainLayout { kMixed, kLevelFirst, kTimeFirst, kDateTime };
+
 struct SyntheticOptions {
   uint64_t seed = 1;
   int64_t start_unix_s = 1705744800;  // 2024-01-20T10:00:00Z
   double malformed_ratio = 0.0;       // fraction of lines made unparseable on purpose
   bool level_aliases = false;         // also write warning/err/crit/lowercase spellings
+  PlainLayout layout = PlainLayout::kMixed;
 };
 
 class SyntheticLines {
