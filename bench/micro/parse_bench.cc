@@ -25,7 +25,7 @@ BENCHMARK(BM_ParsePlain);
 
 void BM_LineParserAuto(benchmark::State& state) {
   const auto lines = sample_lines(4096);
-  const parse::LineParser parser;
+  parse::LineParser parser;
   parse::LogRecord rec;
   size_t i = 0;
   for (auto _ : state) {

@@ -43,9 +43,11 @@ uint64_t BatchAggregator::process(const core::Batch& batch) {
       summary_.add_malformed(here, parse::ParseError::kLineTooLong, line);
       continue;
     }
-    const parse::ParseError err = parser_.parse(line, rec);
+    const parse::ParseError err = parser_.parse(line, rec, end);
     if (err == parse::ParseError::kOk) {
-      summary_.add(rec, end);
+      // The message may live in the JSON parser's buffer rather than the batch.
+      const bool in_batch = rec.message.data() >= text.data() && rec.message.data() <= end;
+      summary_.add(rec, in_batch ? end : nullptr);
     } else {
       summary_.add_malformed(here, err, line);
     }

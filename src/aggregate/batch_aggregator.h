@@ -13,7 +13,7 @@ namespace logstreamer::aggregate {
 class BatchAggregator final : public core::BatchProcessor {
  public:
   BatchAggregator(parse::LineParser parser, size_t max_line_bytes, const SummaryLimits& limits)
-      : parser_(parser), max_line_bytes_(max_line_bytes), summary_(limits) {}
+      : parser_(std::move(parser)), max_line_bytes_(max_line_bytes), summary_(limits) {}
 
   uint64_t process(const core::Batch& batch) override;
 

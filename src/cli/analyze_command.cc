@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "aggregate/batch_aggregator.h"
+#include "parse/format.h"
 #include "cli/progress_line.h"
 #include "core/buffer_pool.h"
 #include "core/pipeline.h"
@@ -57,9 +58,13 @@ CLI::App* add_analyze_command(CLI::App& app, AnalyzeOptions& o) {
                   "Longer lines are counted malformed and skipped unbuffered")
       ->capture_default_str()
       ->check(CLI::Range(size_t{16}, kMaxLineLimit));
-  cmd->add_option("--format", o.format, "Line format: auto or plain")
+  std::vector<std::string> formats{"auto"};
+  formats.insert(formats.end(), parse::kFormatNames.begin(), parse::kFormatNames.end());
+  cmd->add_option("--format", o.format,
+                  "Line format: auto (detect per line), plain, json, logfmt, syslog5424, syslog3164, "
+                  "clf, heroku")
       ->capture_default_str()
-      ->check(CLI::IsMember({"auto", "plain"}));
+      ->check(CLI::IsMember(formats));
   cmd->add_option("-o,--output", o.output, "Also write the summary as JSON to this file ('-': stdout)");
   cmd->add_option("--top", o.top, "Rows in the top messages and services tables")
       ->capture_default_str()

@@ -10,9 +10,10 @@
 
 namespace logstreamer::parse {
 
-enum class Format : uint8_t { kPlain };
-inline constexpr size_t kFormatCount = 1;
-inline constexpr std::array<std::string_view, kFormatCount> kFormatNames = {"plain"};
+enum class Format : uint8_t { kPlain, kJson, kLogfmt, kSyslog5424, kSyslog3164, kClf, kHeroku };
+inline constexpr size_t kFormatCount = 7;
+inline constexpr std::array<std::string_view, kFormatCount> kFormatNames = {
+    "plain", "json", "logfmt", "syslog5424", "syslog3164", "clf", "heroku"};
 
 constexpr std::string_view format_name(Format f) { return kFormatNames[static_cast<size_t>(f)]; }
 

@@ -1,28 +1,43 @@
-// The format registry: one row per format, in auto-detection order.
+// The format registry and auto-detection (see line_parser.h for the order).
+#include "parse/clf.h"
+#include "parse/heroku.h"
 #include "parse/line_parser.h"
+#include "parse/logfmt.h"
 #include "parse/plain.h"
+#include "parse/scan.h"
+#include "parse/syslog.h"
 
 namespace logstreamer::parse {
 namespace {
 
+// One row per format: its shape test and its parser (JSON, which needs the
+// LineParser's state, is dispatched separately).
 struct FormatEntry {
   Format format;
-  bool (*looks_like)(std::string_view line);  // cheap pre-check for detection
+  bool (*looks_like)(std::string_view line);
   ParseError (*parse)(std::string_view line, LogRecord& out);
 };
 
-// Detection order matters where formats overlap; see docs/ARCHITECTURE.md.
 constexpr FormatEntry kFormats[] = {
     {Format::kPlain, &looks_plain, &parse_plain},
+    {Format::kJson, &looks_json, nullptr},
+    {Format::kLogfmt, &looks_logfmt, &parse_logfmt},
+    {Format::kSyslog5424, &looks_syslog5424, &parse_syslog5424},
+    {Format::kSyslog3164, &looks_syslog3164, &parse_syslog3164},
+    {Format::kClf, &looks_clf, &parse_clf},
+    {Format::kHeroku, &looks_heroku, &parse_heroku},
 };
 static_assert(std::size(kFormats) == kFormatCount, "every Format needs a row in kFormats");
 
-constexpr const FormatEntry& entry_for(Format f) {
-  for (const auto& e : kFormats) {
-    if (e.format == f) return e;
+constexpr bool rows_in_enum_order() {
+  for (size_t i = 0; i < std::size(kFormats); ++i) {
+    if (static_cast<size_t>(kFormats[i].format) != i) return false;
   }
-  return kFormats[0];
+  return true;
 }
+static_assert(rows_in_enum_order(), "kFormats rows must follow the Format enum");
+
+const FormatEntry& entry(Format f) { return kFormats[static_cast<size_t>(f)]; }
 
 }  // namespace
 
@@ -33,17 +48,35 @@ std::optional<Format> format_from_name(std::string_view name) {
   return std::nullopt;
 }
 
-ParseError LineParser::parse(std::string_view line, LogRecord& out) const {
-  if (forced_) return entry_for(*forced_).parse(line, out);
-  ParseError first_error = ParseError::kUnknownFormat;
-  for (const auto& e : kFormats) {
-    if (!e.looks_like(line)) continue;
-    const ParseError err = e.parse(line, out);
-    if (err == ParseError::kOk) return err;
-    // With one candidate format its reason is more useful than "unrecognised".
-    if (first_error == ParseError::kUnknownFormat) first_error = err;
+ParseError LineParser::parse_as(Format f, std::string_view line, LogRecord& out, const char* readable_end) {
+  out.http.present = false;
+  if (f == Format::kJson) return json_.parse(line, readable_end, out);
+  return entry(f).parse(line, out);
+}
+
+ParseError LineParser::parse(std::string_view line, LogRecord& out, const char* readable_end) {
+  if (forced_) return parse_as(*forced_, line, out, readable_end);
+  return detect(line, out, readable_end);
+}
+
+ParseError LineParser::detect(std::string_view line, LogRecord& out, const char* readable_end) {
+  const char c = line[skip_blanks(line, 0) < line.size() ? skip_blanks(line, 0) : 0];
+  if (c == '{') return parse_as(Format::kJson, line, out, readable_end);  // also indented
+  if (c == '<') {
+    return parse_as(looks_syslog5424(line) ? Format::kSyslog5424 : Format::kSyslog3164, line, out, readable_end);
   }
-  return first_error;
+  // Plain first: the common case pays for nothing else.
+  ParseError first = ParseError::kUnknownFormat;
+  if (looks_plain(line)) {
+    first = parse_as(Format::kPlain, line, out, readable_end);
+    if (first == ParseError::kOk) return first;
+  }
+  static constexpr Format kFallbacks[] = {Format::kHeroku, Format::kLogfmt, Format::kSyslog3164, Format::kClf};
+  for (Format f : kFallbacks) {
+    if (!entry(f).looks_like(line)) continue;
+    return parse_as(f, line, out, readable_end);  // its shape matched: its verdict stands
+  }
+  return first;
 }
 
 }  // namespace logstreamer::parse

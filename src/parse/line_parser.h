@@ -1,11 +1,28 @@
 #pragma once
 // LineParser: parses one line with a forced format, or detects the format.
 //
-// One instance per worker (it may keep per-thread scratch state); not
+// Detection (--format auto) looks at the first byte, then tries the formats
+// that can start with it, the cheapest and most common first:
+//   '{'          (after any blanks) json only: a line that starts like JSON but is not a whole
+//                object is malformed ("invalid JSON"), never plain
+//   '<'          syslog5424 when "<PRI>" is followed by a version digit, else
+//                syslog3164
+//   digit        plain (time first), then heroku ("TS source[proc]:"), then
+//                clf (an IP address first)
+//   letter       plain (level first), then logfmt (first token key=value),
+//                then syslog3164 without <PRI> ("Jan 20 ..."), then clf (a
+//                host name or virtual host first)
+//   other        clf ("::1 - - [...]"), else unrecognised
+// When every candidate fails, the reason given is that of the candidate whose
+// cheap shape test matched, or plain's.
+//
+// One instance per worker (it owns the JSON parser's buffers); not
 // thread-safe. Blank lines and line-length limits are the caller's concern.
+#include <optional>
 #include <string_view>
 
 #include "parse/format.h"
+#include "parse/json.h"
 #include "parse/log_record.h"
 #include "parse/parse_error.h"
 
@@ -16,10 +33,16 @@ class LineParser {
   // nullopt: auto-detect per line.
   explicit LineParser(std::optional<Format> forced = std::nullopt) : forced_(forced) {}
 
-  ParseError parse(std::string_view line, LogRecord& out) const;
+  // `readable_end`: how far past the line memory may be read (the end of its
+  // batch); lets the JSON parser skip a padding copy. nullptr: no promise.
+  ParseError parse(std::string_view line, LogRecord& out, const char* readable_end = nullptr);
 
  private:
+  ParseError parse_as(Format f, std::string_view line, LogRecord& out, const char* readable_end);
+  ParseError detect(std::string_view line, LogRecord& out, const char* readable_end);
+
   std::optional<Format> forced_;
+  JsonLineParser json_;
 };
 
 }  // namespace logstreamer::parse

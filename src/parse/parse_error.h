@@ -14,6 +14,10 @@ enum class ParseError : uint8_t {
   kMissingService,  // the line ends before the service token
   kUnknownFormat,   // no format recognised the line (auto detection)
   kLineTooLong,     // longer than --max-line-bytes; skipped unread
+  kInvalidJson,     // starts like JSON but is not a complete JSON object
+  kBadSyslog,       // <PRI> header or syslog fields out of shape
+  kBadAccessLog,    // an access log line out of shape
+  kBadKeyValue,     // logfmt pairs out of shape (e.g. an unterminated quote)
   kCount,
 };
 
@@ -23,7 +27,11 @@ inline constexpr std::array<std::string_view, static_cast<size_t>(ParseError::kC
                           "bad timestamp",
                           "missing service",
                           "unrecognised format",
-                          "line too long"};
+                          "line too long",
+                          "invalid JSON",
+                          "bad syslog header",
+                          "bad access log line",
+                          "bad key=value pairs"};
 
 constexpr std::string_view reason(ParseError e) {
   return kParseErrorReasons[static_cast<size_t>(e)];
