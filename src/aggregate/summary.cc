@@ -25,6 +25,10 @@ void Summary::merge(const Summary& other) {
   top_messages.merge(other.top_messages);
   samples.merge(other.samples);
   ledger.merge(other.ledger);
+  if (other.http) {
+    if (!http) http = std::make_unique<HttpSummary>();
+    http->merge(*other.http);
+  }
 }
 
 void Summary::resolve_samples(const std::vector<std::string>& source_names) {

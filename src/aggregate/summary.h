@@ -8,10 +8,12 @@
 #include <array>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "aggregate/capped_counter.h"
+#include "aggregate/http_summary.h"
 #include "aggregate/line_ledger.h"
 #include "aggregate/malformed_samples.h"
 #include "aggregate/minute_buckets.h"
@@ -46,6 +48,10 @@ class Summary {
       per_minute.add(rec.unix_us, rec.level);
     }
     top_messages.add(rec.message, readable_end);
+    if (rec.http.present) [[unlikely]] {
+      if (!http) http = std::make_unique<HttpSummary>();
+      http->add(rec.http);
+    }
   }
 
   void add_malformed(const LinePosition& pos, parse::ParseError why, std::string_view line) {
@@ -74,6 +80,7 @@ class Summary {
   TopMessages top_messages;
   MalformedSamples samples;
   LineLedger ledger;
+  std::unique_ptr<HttpSummary> http;  // created at the first request: most runs have none
 };
 
 }  // namespace logstreamer::aggregate

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "aggregate/absl_key.h"
 #include "parse/timestamp.h"
 #include "sinks/json_escape.h"
 
@@ -138,6 +139,37 @@ std::string console_report(const RunReport& report) {
   }
 
   activity(out, s);
+
+  if (s.http && s.http->requests > 0) {
+    const aggregate::HttpSummary& h = *s.http;
+    section(out, fmt::format("HTTP requests: {}", with_commas(h.requests)));
+    fmt::format_to(it, "  status   2xx {}   3xx {}   4xx {}   5xx {}\n", with_commas(h.status_classes[2]),
+                   with_commas(h.status_classes[3]), with_commas(h.status_classes[4]),
+                   with_commas(h.status_classes[5]));
+    const auto& r = h.response_ms;
+    if (r.count() > 0) {
+      fmt::format_to(it, "  response ms   p50 {:.1f}   p90 {:.1f}   p95 {:.1f}   p99 {:.1f}   max {:.1f}   mean {:.1f}\n",
+                     r.quantile(0.5), r.quantile(0.9), r.quantile(0.95), r.quantile(0.99), r.max(), r.mean());
+    }
+    if (h.bytes > 0) fmt::format_to(it, "  bytes sent    {}\n", human_bytes(static_cast<double>(h.bytes)));
+    for (const auto& [code, n] : h.error_codes.sorted(report.top_n)) {
+      fmt::format_to(it, "  error {:<8} {:>12}\n", printable(code, 8), with_commas(n));
+    }
+    const auto paths = h.paths.sorted(report.top_n);
+    if (!paths.empty()) fmt::format_to(it, "  top paths\n");
+    for (const auto& [path, n] : paths) {
+      fmt::format_to(it, "    {:>12}  {}\n", with_commas(n), printable(path, 80));
+    }
+    if (!h.dynos.empty()) fmt::format_to(it, "  dynos            requests    errors      p95 ms\n");
+    std::vector<std::string> names;
+    for (const auto& [name, d] : h.dynos) names.push_back(name);
+    std::sort(names.begin(), names.end());
+    for (const auto& name : names) {
+      const aggregate::DynoStats& d = h.dynos.find(aggregate::absl_key(name))->second;
+      fmt::format_to(it, "    {:<12} {:>12} {:>9} {:>11.1f}\n", printable(name, 12), with_commas(d.requests),
+                     with_commas(d.errors), d.response_ms.quantile(0.95));
+    }
+  }
 
   const auto top = s.top_messages.top(report.top_n);
   if (!top.empty()) {

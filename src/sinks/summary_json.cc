@@ -1,6 +1,8 @@
 #include "sinks/summary_json.h"
 
+#include <algorithm>
 #include <iterator>
+#include <vector>
 
 #include "parse/timestamp.h"
 #include "sinks/json_escape.h"
@@ -35,6 +37,84 @@ void level_object(fmt::memory_buffer& out, const Array& levels, bool skip_zero) 
     format_to(std::back_inserter(out), "{}", levels[i]);
   }
   out.push_back('}');
+}
+
+template <typename Counter>
+void counter_object(fmt::memory_buffer& out, const Counter& counter) {
+  out.push_back('{');
+  bool first = true;
+  for (const auto& [name, n] : counter.sorted()) {
+    if (!first) out.push_back(',');
+    first = false;
+    key(out, name);
+    format_to(std::back_inserter(out), "{}", n);
+  }
+  out.push_back('}');
+}
+
+void sketch_object(fmt::memory_buffer& out, const aggregate::LatencySketch& s) {
+  auto it = std::back_inserter(out);
+  format_to(it, "{{\"relative_error\":{},\"zero\":{},\"sum\":{:.6f},\"max\":{:.6f},\"bins\":[",
+            aggregate::LatencySketch::kRelativeError, s.zero_count(), s.sum(), s.max());
+  bool first = true;
+  for (const auto& [index, n] : s.bins()) {
+    format_to(it, "{}[{},{}]", first ? "" : ",", index, n);
+    first = false;
+  }
+  out.append(std::string_view("]}"));
+}
+
+void http_object(fmt::memory_buffer& out, const aggregate::HttpSummary& h, size_t top_n) {
+  auto it = std::back_inserter(out);
+  format_to(it, "{{\"requests\":{},\"status_classes\":{{", h.requests);
+  static constexpr std::string_view kClasses[] = {"unknown", "1xx", "2xx", "3xx", "4xx", "5xx"};
+  bool first = true;
+  for (size_t i = 0; i < h.status_classes.size(); ++i) {
+    if (h.status_classes[i] == 0 && (i < 2)) continue;  // 2xx..5xx always, the others when seen
+    format_to(it, "{}\"{}\":{}", first ? "" : ",", kClasses[i], h.status_classes[i]);
+    first = false;
+  }
+  out.append(std::string_view("},\"status_codes\":{"));
+  first = true;
+  for (size_t code = 0; code < h.status_codes.size(); ++code) {
+    if (h.status_codes[code] == 0) continue;
+    format_to(it, "{}\"{}\":{}", first ? "" : ",", code, h.status_codes[code]);
+    first = false;
+  }
+  out.append(std::string_view("},\"methods\":"));
+  counter_object(out, h.methods);
+  out.append(std::string_view(",\"top_paths\":["));
+  first = true;
+  for (const auto& [path, n] : h.paths.sorted(top_n)) {
+    if (!first) out.push_back(',');
+    first = false;
+    out.append(std::string_view("{\"path\":"));
+    append_json_string(out, path);
+    format_to(it, ",\"count\":{}}}", n);
+  }
+  const auto& r = h.response_ms;
+  format_to(it,
+            "],\"response_time_ms\":{{\"count\":{},\"p50\":{:.3f},\"p90\":{:.3f},\"p95\":{:.3f},"
+            "\"p99\":{:.3f},\"max\":{:.3f},\"mean\":{:.3f},\"sketch\":",
+            r.count(), r.quantile(0.5), r.quantile(0.9), r.quantile(0.95), r.quantile(0.99), r.max(), r.mean());
+  sketch_object(out, r);
+  format_to(it, "}},\"bytes\":{},\"error_codes\":", h.bytes);
+  counter_object(out, h.error_codes);
+  out.append(std::string_view(",\"per_dyno\":{"));
+  std::vector<const std::pair<const std::string, aggregate::DynoStats>*> dynos;
+  for (const auto& d : h.dynos) dynos.push_back(&d);
+  std::sort(dynos.begin(), dynos.end(), [](auto* a, auto* b) { return a->first < b->first; });
+  first = true;
+  for (const auto* d : dynos) {
+    if (!first) out.push_back(',');
+    first = false;
+    key(out, d->first);
+    format_to(it, "{{\"requests\":{},\"errors\":{},\"p95\":{:.3f},\"sketch\":", d->second.requests,
+              d->second.errors, d->second.response_ms.quantile(0.95));
+    sketch_object(out, d->second.response_ms);
+    out.push_back('}');
+  }
+  format_to(it, "}},\"paths_overflow\":{},\"dynos_overflow\":{}}}", h.paths.overflow(), h.dynos_overflow);
 }
 
 }  // namespace
@@ -137,6 +217,12 @@ std::string summary_to_json(const RunReport& report) {
     out.push_back('}');
   }
   out.append(std::string_view("],"));
+
+  if (s.http && s.http->requests > 0) {
+    key(out, "http");
+    http_object(out, *s.http, report.top_n);
+    out.push_back(',');
+  }
 
   key(out, "inputs");
   out.push_back('[');
