@@ -81,6 +81,43 @@ report() {
 }
 report | tee "$RESULTS/latest.txt"
 
+# ---- other formats: auto-detected mixed input and JSON lines (issue 3) ----
+FORMAT_LINES=${FORMAT_LINES:-5000000}
+bench_format() {  # NAME GENERATE_FORMAT AWK_PROGRAM
+  local name=$1 gen=$2 prog=$3
+  local f1="$DATA/$name-1.log" f2="$DATA/$name-2.log"
+  if [[ "$(cat "$DATA/$name.lines" 2>/dev/null)" != "$FORMAT_LINES" ]]; then
+    "$BIN" generate --format "$gen" -n $((FORMAT_LINES / 2)) --seed 1 -o "$f1"
+    "$BIN" generate --format "$gen" -n $((FORMAT_LINES - FORMAT_LINES / 2)) --seed 2 -o "$f2"
+    echo "$FORMAT_LINES" > "$DATA/$name.lines"
+  fi
+  cat "$f1" "$f2" > /dev/null
+  local fbytes
+  fbytes=$(cat "$f1" "$f2" | wc -c)
+  : > "$RESULTS/$name-awk.times"
+  : > "$RESULTS/$name-ls.times"
+  for ((i = 1; i <= RUNS; i++)); do
+    timed "$RESULTS/$name-awk.times" mawk "$prog" "$f1" "$f2" > /dev/null
+    timed "$RESULTS/$name-ls.times" "$BIN" analyze -q --workers "$WORKERS" "$f1" "$f2" -o "$RESULTS/$name.json"
+  done
+  local at lt
+  at=$(cut -d' ' -f1 "$RESULTS/$name-awk.times" | median)
+  lt=$(cut -d' ' -f1 "$RESULTS/$name-ls.times" | median)
+  {
+    echo
+    echo "== analyze --format auto: $FORMAT_LINES $name lines, $(awk -v b="$fbytes" 'BEGIN { printf "%.2f GB", b / 1e9 }'), medians of $RUNS runs"
+    awk -v t="$at" -v l="$FORMAT_LINES" -v b="$fbytes" 'BEGIN {
+      printf "  %-26s %7.3f s  %7.2f M lines/s  %7.1f MB/s\n", "mawk (count by level)", t, l / t / 1e6, b / t / 1e6 }'
+    awk -v t="$lt" -v l="$FORMAT_LINES" -v b="$fbytes" -v w="$WORKERS" -v r="$(cut -d' ' -f2 "$RESULTS/$name-ls.times" | sort -n | tail -1)" 'BEGIN {
+      printf "  %-26s %7.3f s  %7.2f M lines/s  %7.1f MB/s  peak RSS %6.1f MiB\n", "logstreamer --workers " w, t, l / t / 1e6, b / t / 1e6, r / 1024 }'
+    echo "  malformed: $(jq .malformed "$RESULTS/$name.json"), formats: $(jq -c '.formats | with_entries(select(.value > 0))' "$RESULTS/$name.json")"
+  } | tee -a "$RESULTS/latest.txt"
+}
+# The awk baselines only find a level-looking word per line: a lower bound on
+# what any per-line tool must spend.
+bench_format mixed mixed '{ for (i = 1; i <= NF && i <= 4; i++) if ($i ~ /^(INFO|WARN|ERROR|DEBUG|TRACE|FATAL)$/) { c[$i]++; break } } END { for (k in c) print k, c[k] }'
+bench_format json json 'match($0, /"level":"[A-Z]+"/) { c[substr($0, RSTART + 9, RLENGTH - 10)]++ } END { for (k in c) print k, c[k] }'
+
 if [[ -x $MICRO ]]; then
   echo
   echo "== micro-benchmarks (ns per call; Google Benchmark)"

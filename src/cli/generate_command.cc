@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "parse/format.h"
 #include "sources/synthetic_lines.h"
 
 namespace logstreamer::cli {
@@ -15,9 +16,12 @@ CLI::App* add_generate_command(CLI::App& app, GenerateOptions& o) {
   cmd->add_option("-n,--count", o.count, "Number of lines")->capture_default_str();
   cmd->add_option("--seed", o.seed, "Random seed: the same seed writes the same lines")
       ->capture_default_str();
-  cmd->add_option("--format", o.format, "Line format")
+  std::vector<std::string> formats(parse::kFormatNames.begin(), parse::kFormatNames.end());
+  formats.push_back("mixed");
+  cmd->add_option("--format", o.format,
+                  "Line format: plain, json, logfmt, syslog5424, syslog3164, clf, heroku, or mixed (all, shuffled)")
       ->capture_default_str()
-      ->check(CLI::IsMember({"plain"}));
+      ->check(CLI::IsMember(formats));
   cmd->add_option("-o,--output", o.output, "Output file ('-': stdout)")->capture_default_str();
   cmd->add_option("--malformed-ratio", o.malformed_ratio, "Fraction of deliberately bad lines")
       ->capture_default_str()
@@ -46,10 +50,15 @@ int run_generate(const GenerateOptions& o) {
                                                           .malformed_ratio = o.malformed_ratio,
                                                           .level_aliases = o.level_aliases,
                                                           .layout = layout});
+  const std::optional<parse::Format> format = parse::format_from_name(o.format);  // nullopt: mixed
   fmt::memory_buffer buf;
   bool ok = true;
   for (uint64_t i = 0; i < o.count && ok; ++i) {
-    lines.append_plain(buf);
+    if (format) {
+      lines.append(*format, buf);
+    } else {
+      lines.append_mixed(buf);
+    }
     if (buf.size() >= (1 << 20) || i + 1 == o.count) {
       ok = std::fwrite(buf.data(), 1, buf.size(), out) == buf.size();
       buf.clear();

@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "parse/format.h"
 #include "parse/level.h"
 
 namespace logstreamer::sources {
@@ -35,6 +36,12 @@ class SyntheticLines {
 
   // Appends one plain line, '\n' included.
   void append_plain(fmt::memory_buffer& out);
+  // One line of the given format (parse::Format), '\n' included: JSON,
+  // logfmt, syslog 5424/3164, access log (combined, with request time) or
+  // Heroku (router lines with their HTTP fields, and app lines).
+  void append(parse::Format format, fmt::memory_buffer& out);
+  // A line of a format picked at random, all formats equally often.
+  void append_mixed(fmt::memory_buffer& out);
 
   uint64_t next_random() {  // splitmix64: fast, good enough for synthetic data
     uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
@@ -46,6 +53,9 @@ class SyntheticLines {
 
  private:
   parse::Level pick_level();
+  std::string_view pick_service();
+  void advance_time();
+  int pick_status();
   void append_message(fmt::memory_buffer& out);
   void append_malformed(fmt::memory_buffer& out);
 

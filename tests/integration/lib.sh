@@ -5,6 +5,8 @@ set -euo pipefail
 
 BIN=${1:?usage: $0 path/to/logstreamer}
 BIN=$(realpath "$BIN")
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)  # tests/integration, before we cd away
+REPO=$(cd "$HERE/../.." && pwd)
 WORK=$(mktemp -d /tmp/logstreamer-it.XXXXXX)
 cleanup() {
   local pids

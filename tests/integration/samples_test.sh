@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The bundled samples (what `make run` analyses) parse as documented.
 source "$(dirname "$0")/lib.sh"
-SAMPLES=$(realpath "$(dirname "$0")/../../samples")
+SAMPLES=$REPO/samples
 
 "$BIN" analyze -q "$SAMPLES"/mixed-orders.log -o mixed.json
 expect_eq "mixed total" 5 "$(jq .total_lines mixed.json)"
