@@ -6,7 +6,7 @@ RELEASE_BIN := $(BUILD_DIR)/release/src/logstreamer
 SAMPLES     := $(wildcard samples/*.log samples/*.gz)
 CTEST_FLAGS := --output-on-failure -j2
 
-.PHONY: all deps build run test test-release test-asan test-tsan bench clean help
+.PHONY: all deps build run test test-release test-asan test-tsan bench fuzz clean help
 
 all: build
 
@@ -14,6 +14,7 @@ help:
 	@echo "make run    install deps, build, analyze the bundled sample logs"
 	@echo "make test   install deps, build, run unit + integration tests, then ASan+UBSan and TSan"
 	@echo "make bench  build, generate 10M lines, time analyze against mawk (bench/run.sh)"
+	@echo "make fuzz   libFuzzer targets for every parser, FUZZ_SECONDS each (default 30)"
 	@echo "make build  release build only: $(RELEASE_BIN)"
 
 deps:
@@ -44,6 +45,9 @@ test-tsan: deps $(BUILD_DIR)/tsan/build.ninja
 
 bench: build
 	bench/run.sh
+
+fuzz: deps
+	scripts/fuzz.sh
 
 clean:
 	rm -rf $(BUILD_DIR)

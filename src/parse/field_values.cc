@@ -1,6 +1,7 @@
 #include "parse/field_values.h"
 
 #include <charconv>
+#include <cmath>
 
 namespace logstreamer::parse {
 
@@ -84,7 +85,8 @@ std::optional<double> duration_ms(std::string_view text) {
   double value = 0;
   const char* end = text.data() + text.size();
   auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  if (ec != std::errc() || ptr == text.data() || value < 0) return std::nullopt;
+  // from_chars also reads "nan" and "inf": not durations (found by fuzz_clf).
+  if (ec != std::errc() || ptr == text.data() || !std::isfinite(value) || value < 0) return std::nullopt;
   const std::string_view unit(ptr, static_cast<size_t>(end - ptr));
   if (unit.empty() || unit == "ms") return value;
   if (unit == "s") return value * 1000;

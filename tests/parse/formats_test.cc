@@ -2,6 +2,7 @@
 // through the forced format.
 #include <gtest/gtest.h>
 
+#include "parse/field_values.h"
 #include "parse/line_parser.h"
 #include "parse/syslog.h"
 #include "parse/timestamp.h"
@@ -201,6 +202,23 @@ TEST(JsonLineParser, PaddedAndUnpaddedInputAgree) {
   EXPECT_EQ(a.service, "s");
   ASSERT_EQ(p.parse(line, b), ParseError::kOk);
   EXPECT_EQ(b.message, "m");
+}
+
+}  // namespace
+}  // namespace logstreamer::parse
+
+namespace logstreamer::parse {
+namespace {
+
+TEST(FieldValues, DurationsWithUnitsAndNothingElse) {
+  EXPECT_EQ(duration_ms("12ms"), 12);
+  EXPECT_EQ(duration_ms("1.5s"), 1500);
+  EXPECT_EQ(duration_ms("250us"), 0.25);
+  EXPECT_EQ(duration_ms("2m"), 120000);
+  EXPECT_EQ(duration_ms("7"), 7);
+  for (const char* bad : {"", "ms", "-1ms", "12parsecs", "nan", "NaN", "inf", "infms", "1e999"}) {
+    EXPECT_EQ(duration_ms(bad), std::nullopt) << bad;
+  }
 }
 
 }  // namespace
