@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <limits>
 #include <vector>
 
 #include "parse/timestamp.h"
@@ -223,6 +224,30 @@ std::string summary_to_json(const RunReport& report) {
     http_object(out, *s.http, report.top_n);
     out.push_back(',');
   }
+
+  // Everything else merge needs to be exact: all message templates (not only
+  // the top ones) and all HTTP paths.
+  out.append(std::string_view("\"merge_state\":{\"templates\":["));
+  first = true;
+  for (const auto& [tmpl, n] : s.top_messages.top(std::numeric_limits<size_t>::max())) {
+    if (!first) out.push_back(',');
+    first = false;
+    out.push_back('[');
+    append_json_string(out, tmpl);
+    format_to(it, ",{}]", n);
+  }
+  format_to(it, "],\"templates_pruned\":{},\"http_paths\":[", s.top_messages.pruned_count());
+  if (s.http) {
+    first = true;
+    for (const auto& [path, n] : s.http->paths.sorted()) {
+      if (!first) out.push_back(',');
+      first = false;
+      out.push_back('[');
+      append_json_string(out, path);
+      format_to(it, ",{}]", n);
+    }
+  }
+  out.append(std::string_view("]},"));
 
   key(out, "inputs");
   out.push_back('[');
