@@ -60,8 +60,12 @@ ParseError LineParser::parse(std::string_view line, LogRecord& out, const char* 
 }
 
 ParseError LineParser::detect(std::string_view line, LogRecord& out, const char* readable_end) {
-  const char c = line[skip_blanks(line, 0) < line.size() ? skip_blanks(line, 0) : 0];
-  if (c == '{') return parse_as(Format::kJson, line, out, readable_end);  // also indented
+  char c = line[0];
+  if (is_blank(c)) {  // rare: look past indentation (indented JSON)
+    const size_t first = skip_blanks(line, 0);
+    if (first < line.size()) c = line[first];
+  }
+  if (c == '{') return parse_as(Format::kJson, line, out, readable_end);
   if (c == '<') {
     return parse_as(looks_syslog5424(line) ? Format::kSyslog5424 : Format::kSyslog3164, line, out, readable_end);
   }
