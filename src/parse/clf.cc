@@ -7,14 +7,6 @@
 namespace logstreamer::parse {
 namespace {
 
-int month_number(std::string_view m) {
-  static constexpr std::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                                 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  for (int i = 0; i < 12; ++i) {
-    if (m == kMonths[i]) return i + 1;
-  }
-  return 0;
-}
 
 int digits(std::string_view s, size_t pos, size_t n) {
   int v = 0;
@@ -31,7 +23,7 @@ bool scan_clf_date(std::string_view d, int64_t& unix_us) {
       d[20] != ' ' || (d[21] != '+' && d[21] != '-')) {
     return false;
   }
-  const int day = digits(d, 0, 2), month = month_number(d.substr(3, 3)), year = digits(d, 7, 4);
+  const int day = digits(d, 0, 2), month = month_from_abbrev(d.substr(3, 3)), year = digits(d, 7, 4);
   const int hh = digits(d, 12, 2), mm = digits(d, 15, 2), ss = digits(d, 18, 2);
   const int oh = digits(d, 22, 2), om = digits(d, 24, 2);
   if (day < 1 || day > 31 || month == 0 || year < 0 || hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 ||

@@ -62,14 +62,6 @@ bool skip_structured_data(std::string_view line, size_t& pos) {
   return true;
 }
 
-int month_index(std::string_view m) {
-  static constexpr std::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                                 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  for (int i = 0; i < 12; ++i) {
-    if (m == kMonths[i]) return i + 1;
-  }
-  return 0;
-}
 
 int64_t reference_time() {
   const int64_t t = g_reference_time.load(std::memory_order_relaxed);
@@ -82,7 +74,7 @@ int64_t reference_time() {
 // "Mmm dd hh:mm:ss" (day may be space-padded); returns its length or 0.
 size_t scan_bsd_timestamp(std::string_view text, int64_t& unix_us) {
   if (text.size() < 15 || text[3] != ' ') return 0;
-  const int month = month_index(text.substr(0, 3));
+  const int month = month_from_abbrev(text.substr(0, 3));
   if (month == 0) return 0;
   const char d1 = text[4] == ' ' ? '0' : text[4];
   if (!is_digit(d1) || !is_digit(text[5]) || text[6] != ' ') return 0;
@@ -166,7 +158,7 @@ ParseError parse_syslog5424(std::string_view line, LogRecord& out) {
 bool looks_syslog3164(std::string_view line) {
   int severity;
   const size_t p = scan_pri(line, severity);
-  return line.size() >= p + 16 && month_index(line.substr(p, 3)) != 0 && line[p + 3] == ' ';
+  return line.size() >= p + 16 && month_from_abbrev(line.substr(p, 3)) != 0 && line[p + 3] == ' ';
 }
 
 ParseError parse_syslog3164(std::string_view line, LogRecord& out) {

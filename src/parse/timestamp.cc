@@ -144,6 +144,15 @@ bool scan_timestamp(std::string_view text, ParsedTime& out) {
   return true;
 }
 
+int month_from_abbrev(std::string_view m) {
+  static constexpr std::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  for (int i = 0; i < 12; ++i) {
+    if (m == kMonths[i]) return i + 1;
+  }
+  return 0;
+}
+
 std::string format_rfc3339(int64_t unix_us, int fraction_digits) {
   int64_t secs = unix_us / 1'000'000;
   int64_t frac = unix_us % 1'000'000;

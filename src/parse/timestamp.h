@@ -33,6 +33,9 @@ constexpr int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
   return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
+// 1..12 for "Jan".."Dec" (exact case, as syslog and access logs write them), else 0.
+int month_from_abbrev(std::string_view m);
+
 // RFC 3339 in UTC: "2024-01-20T10:00:00Z". With fraction_digits < 0, ".123" or
 // ".123456" appear only when the value has a fraction of a second; with 3 or 6
 // that many digits are always written.

@@ -118,6 +118,20 @@ void http_object(fmt::memory_buffer& out, const aggregate::HttpSummary& h, size_
   format_to(it, "}},\"paths_overflow\":{},\"dynos_overflow\":{}}}", h.paths.overflow(), h.dynos_overflow);
 }
 
+// [[name, count], ...] for every entry, as merge_state stores them.
+void pair_array(fmt::memory_buffer& out, const std::vector<std::pair<std::string, uint64_t>>& entries) {
+  out.push_back('[');
+  bool first = true;
+  for (const auto& [name, n] : entries) {
+    if (!first) out.push_back(',');
+    first = false;
+    out.push_back('[');
+    append_json_string(out, name);
+    format_to(std::back_inserter(out), ",{}]", n);
+  }
+  out.push_back(']');
+}
+
 }  // namespace
 
 std::string summary_to_json(const RunReport& report) {
@@ -227,27 +241,11 @@ std::string summary_to_json(const RunReport& report) {
 
   // Everything else merge needs to be exact: all message templates (not only
   // the top ones) and all HTTP paths.
-  out.append(std::string_view("\"merge_state\":{\"templates\":["));
-  first = true;
-  for (const auto& [tmpl, n] : s.top_messages.top(std::numeric_limits<size_t>::max())) {
-    if (!first) out.push_back(',');
-    first = false;
-    out.push_back('[');
-    append_json_string(out, tmpl);
-    format_to(it, ",{}]", n);
-  }
-  format_to(it, "],\"templates_pruned\":{},\"http_paths\":[", s.top_messages.pruned_count());
-  if (s.http) {
-    first = true;
-    for (const auto& [path, n] : s.http->paths.sorted()) {
-      if (!first) out.push_back(',');
-      first = false;
-      out.push_back('[');
-      append_json_string(out, path);
-      format_to(it, ",{}]", n);
-    }
-  }
-  out.append(std::string_view("]},"));
+  out.append(std::string_view("\"merge_state\":{\"templates\":"));
+  pair_array(out, s.top_messages.top(std::numeric_limits<size_t>::max()));
+  format_to(it, ",\"templates_pruned\":{},\"http_paths\":", s.top_messages.pruned_count());
+  pair_array(out, s.http ? s.http->paths.sorted() : std::vector<std::pair<std::string, uint64_t>>{});
+  out.append(std::string_view("},"));
 
   key(out, "inputs");
   out.push_back('[');

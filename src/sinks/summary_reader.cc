@@ -50,6 +50,18 @@ bool read_time(dom::element root, std::string_view key, int64_t& out, bool& pres
   return true;
 }
 
+// Calls f(name, count) for each [name, count] of an array (merge_state).
+template <typename F>
+void for_each_pair(simdjson::simdjson_result<dom::element> e, F&& f) {
+  dom::array arr;
+  if (e.get(arr) != simdjson::SUCCESS) return;
+  for (dom::element pair : arr) {
+    std::string_view name;
+    uint64_t n = 0;
+    if (pair.at(0).get(name) == simdjson::SUCCESS && pair.at(1).get(n) == simdjson::SUCCESS) f(name, n);
+  }
+}
+
 aggregate::LatencySketch read_sketch(dom::element sketch) {
   std::vector<std::pair<int32_t, uint64_t>> bins;
   dom::array arr;
@@ -93,14 +105,7 @@ void read_http(dom::element h, dom::element merge_state, aggregate::HttpSummary&
   };
   counter(h["methods"], http.methods);
   counter(h["error_codes"], http.error_codes);
-  dom::array paths;
-  if (merge_state["http_paths"].get(paths) == simdjson::SUCCESS) {
-    for (dom::element p : paths) {
-      std::string_view path;
-      uint64_t n = 0;
-      if (p.at(0).get(path) == simdjson::SUCCESS && p.at(1).get(n) == simdjson::SUCCESS) http.paths.add(path, n);
-    }
-  }
+  for_each_pair(merge_state["http_paths"], [&](std::string_view path, uint64_t n) { http.paths.add(path, n); });
   uint64_t overflow = 0;
   if (h["paths_overflow"].get(overflow) == simdjson::SUCCESS) http.paths.add_overflow(overflow);
   read_optional(h["dynos_overflow"], http.dynos_overflow);
@@ -177,15 +182,10 @@ absl::StatusOr<LoadedSummary> read_summary_json(const std::string& path, uint32_
   if (root["per_minute_overflow"].get(overflow) == simdjson::SUCCESS) s.per_minute.add_overflow(overflow);
 
   dom::element merge_state = root["merge_state"];
-  dom::array templates;
-  if (merge_state["templates"].get(templates) != simdjson::SUCCESS) {
+  if (!merge_state["templates"].is_array()) {
     return absl::InvalidArgumentError("no merge_state: written by an older logstreamer?");
   }
-  for (dom::element t : templates) {
-    std::string_view tmpl;
-    uint64_t n = 0;
-    if (t.at(0).get(tmpl) == simdjson::SUCCESS && t.at(1).get(n) == simdjson::SUCCESS) s.top_messages.add_template(tmpl, n);
-  }
+  for_each_pair(merge_state["templates"], [&](std::string_view t, uint64_t n) { s.top_messages.add_template(t, n); });
   uint64_t pruned = 0;
   if (merge_state["templates_pruned"].get(pruned) == simdjson::SUCCESS) s.top_messages.add_pruned(pruned);
 
