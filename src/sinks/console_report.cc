@@ -55,6 +55,17 @@ void activity(std::string& out, const aggregate::Summary& s) {
   section(out, fmt::format("Activity ({} per row, UTC)", per_row == 1 ? std::string("minute")
                                                                        : fmt::format("{} minutes", per_row)));
   for (size_t r = 0; r < rows.size(); ++r) {
+    if (rows[r] == 0) {  // fold a run of empty rows into one line
+      size_t end = r;
+      while (end + 1 < rows.size() && rows[end + 1] == 0) ++end;
+      if (end > r) {
+        fmt::format_to(std::back_inserter(out), "  {}  {:>12}  ... no lines until {}\n",
+                       hhmm(first + static_cast<int64_t>(r) * per_row * 60), 0,
+                       hhmm(first + static_cast<int64_t>(end + 1) * per_row * 60));
+        r = end;
+        continue;
+      }
+    }
     fmt::format_to(std::back_inserter(out), "  {}  {:>12}  {:>9} err  {}\n",
                    hhmm(first + static_cast<int64_t>(r) * per_row * 60), with_commas(rows[r]),
                    with_commas(errors[r]), bar(rows[r], max));

@@ -3,7 +3,7 @@
 # on generated data the auto-detected summary equals the sum of the
 # forced-format runs over each format's own file.
 source "$(dirname "$0")/lib.sh"
-DATA=$REPO/tests/data
+DATA=$REPO/samples
 
 "$BIN" analyze -q "$DATA/mixed-formats.log" -o m.json
 expect_eq "formats" '{"clf":2,"heroku":3,"json":3,"logfmt":1,"plain":1,"syslog3164":2,"syslog5424":2}' \
