@@ -42,3 +42,29 @@ TEST(WorkerPool, RequestStopReachesEveryWorkerAndDestructorJoins) {
 
 }  // namespace
 }  // namespace logstreamer::core
+
+namespace logstreamer::core {
+namespace {
+
+TEST(WorkerPool, RetireOneEndsExactlyOneWorkerAfterItsCurrentWork) {
+  std::atomic<int> finished_units{0};
+  WorkerPool pool([&](std::stop_token stop, size_t) {
+    while (!stop.stop_requested()) {
+      ++finished_units;  // a unit of work, completed before checking
+      if (pool.should_retire()) return;
+      std::this_thread::yield();
+    }
+  });
+  pool.spawn(3);
+  while (pool.active() < 3) std::this_thread::yield();
+  pool.retire_one();
+  while (pool.active() != 2) std::this_thread::yield();
+  EXPECT_FALSE(pool.should_retire());  // the request was consumed once
+  pool.request_stop();
+  pool.join();
+  EXPECT_EQ(pool.active(), 0u);
+  EXPECT_GT(finished_units.load(), 0);
+}
+
+}  // namespace
+}  // namespace logstreamer::core
