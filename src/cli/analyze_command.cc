@@ -38,8 +38,10 @@ void error_line(const std::string& what) { fmt::print(stderr, "logstreamer: {}\n
 }  // namespace
 
 CLI::App* add_analyze_command(CLI::App& app, AnalyzeOptions& o) {
-  CLI::App* cmd = app.add_subcommand("analyze", "Summarise log files (or stdin): levels, services, "
-                                                "activity per minute, top messages");
+  CLI::App* cmd = app.add_subcommand(
+      "analyze",
+      "Summarise log files (or stdin) in any common format: levels, services, formats, activity "
+      "per minute, top messages, HTTP status and latency percentiles");
   cmd->add_option("files", o.files, "Log files; '-' or none reads stdin. .gz and .zst are "
                                     "decompressed on the fly");
   cmd->add_option("--files", o.files_flag, "Comma-separated log files (same as positional)")
