@@ -5,6 +5,8 @@ BUILD_DIR   := build
 RELEASE_BIN := $(BUILD_DIR)/release/src/logstreamer
 SAMPLES     := $(wildcard samples/*.log samples/*.gz)
 CTEST_FLAGS := --output-on-failure -j2
+# TSan is for the concurrency code: only these test binaries (and what they link) are built.
+TSAN_TARGETS := core_tests sources_tests
 
 .PHONY: all deps build run test test-release test-asan test-tsan bench fuzz clean help
 
@@ -40,7 +42,7 @@ test-asan: deps $(BUILD_DIR)/asan/build.ninja
 	ctest --test-dir $(BUILD_DIR)/asan $(CTEST_FLAGS)
 
 test-tsan: deps $(BUILD_DIR)/tsan/build.ninja
-	cmake --build --preset tsan
+	cmake --build --preset tsan --target $(TSAN_TARGETS)
 	TSAN_OPTIONS=halt_on_error=1 ctest --test-dir $(BUILD_DIR)/tsan $(CTEST_FLAGS)
 
 bench: build
