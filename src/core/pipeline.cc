@@ -82,7 +82,14 @@ void Pipeline::wait() {
 
 std::vector<SourceError> Pipeline::errors() const {
   std::lock_guard lock(mutex_);
-  return errors_;
+  std::vector<SourceError> all = errors_;
+  if (finished_) {
+    for (const auto& source : sources_) {
+      absl::Status late = source->final_status();
+      if (!late.ok()) all.push_back({source->name(), std::move(late)});
+    }
+  }
+  return all;
 }
 
 }  // namespace logstreamer::core

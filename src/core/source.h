@@ -28,6 +28,9 @@ class Source {
   virtual uint64_t bytes_consumed() const = 0;
   // Raw input size when known in advance (regular files), else 0.
   virtual uint64_t bytes_total() const = 0;
+  // Problems found after run() returned, while its batches were being
+  // processed (e.g. a mapped file that shrank). Read after the pipeline ends.
+  virtual absl::Status final_status() const { return absl::OkStatus(); }
 };
 
 // BatchProcessor: the per-worker consumer. Each worker owns one instance, so a

@@ -22,6 +22,7 @@ class FileSource final : public core::Source {
     return raw_->raw_bytes() + mapped_bytes_.load(std::memory_order_relaxed);
   }
   uint64_t bytes_total() const override { return size_; }
+  absl::Status final_status() const override;
 
  private:
   std::string name_;
@@ -32,6 +33,7 @@ class FileSource final : public core::Source {
   uint64_t size_;
   core::BufferPool& pool_;
   std::atomic<uint64_t> mapped_bytes_{0};
+  std::atomic<bool> truncated_{false};  // the mapped file shrank while being read
 };
 
 }  // namespace logstreamer::sources

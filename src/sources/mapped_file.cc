@@ -1,5 +1,7 @@
 #include "sources/mapped_file.h"
 
+#include "sources/truncation_guard.h"
+
 #include <cerrno>
 #include <cstring>
 
@@ -13,7 +15,9 @@ namespace {
 struct Mapping {
   char* base = nullptr;
   size_t size = 0;
+  int guard_slot = -1;
   ~Mapping() {
+    TruncationGuard::unregister_mapping(guard_slot);
     if (base != nullptr) munmap(base, size);
   }
 };
@@ -42,6 +46,7 @@ absl::Status MappedChunker::run(int fd, uint64_t size, std::stop_token stop, con
   auto mapping = std::make_shared<Mapping>();
   mapping->base = static_cast<char*>(addr);
   mapping->size = size;
+  mapping->guard_slot = TruncationGuard::register_mapping(mapping->base, size, truncated_);
   madvise(addr, size, MADV_SEQUENTIAL);
 
   const char* const data = mapping->base;

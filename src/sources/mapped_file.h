@@ -14,8 +14,9 @@
 // without keeping its pages, and reported on the next batch like LineChunker
 // does.
 //
-// Only for regular, uncompressed files; the file must not shrink while mapped
-// (as with any mmap reader; a truncated file could fault).
+// Only for regular, uncompressed files. If the file shrinks while mapped
+// (log rotation by truncation), TruncationGuard turns the would-be SIGBUS
+// into zero bytes and sets `truncated`, which the source reports.
 #include <atomic>
 #include <functional>
 #include <memory>
@@ -30,9 +31,12 @@ class MappedChunker {
  public:
   using Emit = std::function<bool(core::Batch)>;
 
-  // `position` receives the bytes handed on so far (for progress).
-  MappedChunker(uint32_t source_id, size_t chunk, std::atomic<uint64_t>& position)
-      : source_id_(source_id), chunk_(chunk), position_(position) {}
+  // `position` receives the bytes handed on so far (for progress);
+  // `truncated` is set if the file shrinks while its batches are read, and
+  // must outlive them.
+  MappedChunker(uint32_t source_id, size_t chunk, std::atomic<uint64_t>& position,
+                std::atomic<bool>* truncated = nullptr)
+      : source_id_(source_id), chunk_(chunk), position_(position), truncated_(truncated) {}
 
   // Maps `fd` (of `size` bytes) and emits its lines. Returns an error only if
   // the mapping fails, before anything was emitted: the caller may then fall
@@ -43,6 +47,7 @@ class MappedChunker {
   uint32_t source_id_;
   size_t chunk_;
   std::atomic<uint64_t>& position_;
+  std::atomic<bool>* truncated_;
 };
 
 }  // namespace logstreamer::sources
