@@ -42,6 +42,11 @@ struct QueueStats {
   uint64_t refused_closed = 0;
   size_t size = 0;
   size_t bytes = 0;
+  // The same outcomes weighed in bytes (or whatever unit offer() was given,
+  // e.g. events per batch), so that drops can be counted in events.
+  uint64_t dropped_newest_bytes = 0;
+  uint64_t dropped_oldest_bytes = 0;
+  uint64_t rejected_bytes = 0;
 };
 
 template <typename T>
@@ -77,16 +82,19 @@ class BoundedQueue {
           break;
         case FullPolicy::kDropNewest:
           ++stats_.dropped_newest;
+          stats_.dropped_newest_bytes += bytes;
           return OfferResult::kDroppedNewest;
         case FullPolicy::kDropOldest:
           while (!items_.empty() && !fits(bytes)) {
             stats_.bytes -= items_.front().second;
+            stats_.dropped_oldest_bytes += items_.front().second;
             items_.pop_front();
             ++stats_.dropped_oldest;
           }
           break;
         case FullPolicy::kReject:
           ++stats_.rejected;
+          stats_.rejected_bytes += bytes;
           return OfferResult::kRejected;
       }
     }

@@ -20,8 +20,9 @@ sigset_t shutdown_signals() {
 
 }  // namespace
 
-SignalWatcher::SignalWatcher(std::function<void(int)> on_first_signal)
-    : on_first_signal_(std::move(on_first_signal)) {
+SignalWatcher::SignalWatcher(std::function<void(int)> on_first_signal,
+                             std::function<void(int)> on_second_signal)
+    : on_first_signal_(std::move(on_first_signal)), on_second_signal_(std::move(on_second_signal)) {
   const sigset_t set = shutdown_signals();
   pthread_sigmask(SIG_BLOCK, &set, &old_mask_);
   signal_fd_ = signalfd(-1, &set, SFD_CLOEXEC);
@@ -49,6 +50,10 @@ void SignalWatcher::run() {
     int expected = 0;
     if (received_.compare_exchange_strong(expected, signo, std::memory_order_acq_rel)) {
       if (on_first_signal_) on_first_signal_(signo);
+      continue;
+    }
+    if (on_second_signal_) {
+      on_second_signal_(signo);
       continue;
     }
     static constexpr char kMsg[] = "logstreamer: second signal, exiting now\n";

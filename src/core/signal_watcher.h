@@ -9,8 +9,10 @@
 //
 //  - First signal: `on_first_signal(signo)` is called once (e.g. "stop reading,
 //    drain the queue").
-//  - Second signal: the process exits at once with status 128+signo, after one
-//    line on stderr. A user pressing Ctrl+C twice means it.
+//  - Second signal: `on_second_signal(signo)` if given (e.g. "stop at once,
+//    then report what was abandoned"); otherwise the process exits at once
+//    with status 128+signo, after one line on stderr. A user pressing Ctrl+C
+//    twice means it.
 //
 // The destructor wakes the watcher thread at once (an eventfd next to the
 // signalfd), joins it and restores the previous mask: a short run is not
@@ -25,7 +27,8 @@ namespace logstreamer::core {
 
 class SignalWatcher {
  public:
-  explicit SignalWatcher(std::function<void(int signo)> on_first_signal);
+  explicit SignalWatcher(std::function<void(int signo)> on_first_signal,
+                         std::function<void(int signo)> on_second_signal = nullptr);
   SignalWatcher(const SignalWatcher&) = delete;
   SignalWatcher& operator=(const SignalWatcher&) = delete;
   ~SignalWatcher();
@@ -39,6 +42,7 @@ class SignalWatcher {
   void run();
 
   std::function<void(int)> on_first_signal_;
+  std::function<void(int)> on_second_signal_;
   sigset_t old_mask_{};
   int signal_fd_ = -1;
   int wake_fd_ = -1;

@@ -1,0 +1,189 @@
+#include "cli/bench_command.h"
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <mutex>
+#include <thread>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "core/signal_watcher.h"
+#include "sinks/console_report.h"
+
+namespace logstreamer::cli {
+
+CLI::App* add_bench_command(CLI::App& app, BenchOptions& o) {
+  CLI::App* cmd = app.add_subcommand("bench", "Load the in-process pipeline with synthetic streams; report "
+                                              "throughput, drops and latency percentiles");
+  auto& e = o.engine;
+  cmd->add_option("--streams", e.streams.streams, "Logical streams")->envname("STREAMS_COUNT")
+      ->capture_default_str()->check(CLI::Range(size_t{1}, size_t{1000000}));
+  cmd->add_option("--workers", e.workers, "Workers (fixed pool)")->envname("WORKERS_COUNT")
+      ->capture_default_str()->check(CLI::Range(size_t{1}, size_t{10000}));
+  cmd->add_option("--stream-interval-ms", e.streams.interval_ms, "Each stream sleeps a random 0..N ms between chunks")
+      ->envname("STREAM_INTERVAL")->capture_default_str()->check(CLI::Range(uint64_t{0}, uint64_t{3600000}));
+  cmd->add_option("--chunk-size", e.streams.chunk_size, "Bytes per event (whole lines)")->envname("CHUNK_SIZE")
+      ->capture_default_str()->check(CLI::Range(size_t{16}, size_t{1} << 20));
+  cmd->add_option("--buffer", e.buffer_events, "Queue capacity, in events")->envname("BUFFER_SIZE")
+      ->capture_default_str()->check(CLI::Range(size_t{1}, size_t{100000000}));
+  cmd->add_option("--work-ms", o.work_ms, "Simulated processing time per event, MIN-MAX ms (or one value)")
+      ->capture_default_str();
+  cmd->add_option("--policy", o.policy, "Full-queue policy: block, drop_newest, drop_oldest, reject")
+      ->capture_default_str()->check(CLI::IsMember({"block", "drop_newest", "drop_oldest", "reject"}));
+  cmd->add_flag("--autoscale", e.autoscale, "Scale workers between --min-workers and --max-workers by queue usage");
+  cmd->add_option("--min-workers", e.autoscaler.min_workers)->capture_default_str()
+      ->check(CLI::Range(size_t{1}, size_t{10000}));
+  cmd->add_option("--max-workers", e.autoscaler.max_workers)->capture_default_str()
+      ->check(CLI::Range(size_t{1}, size_t{10000}));
+  cmd->add_option("--batch-size", e.streams.batch_size, "Events per queued batch")->capture_default_str()
+      ->check(CLI::Range(size_t{1}, size_t{1000000}));
+  cmd->add_option("--batch-timeout", o.batch_timeout_ms, "Ms after a batch's first event before it is sent")
+      ->capture_default_str()->check(CLI::Range(0.0, 60000.0));
+  cmd->add_option("--duration", o.duration_s, "Seconds to run (0: until Ctrl+C)")->capture_default_str()
+      ->check(CLI::Range(0.0, 86400.0 * 365));
+  cmd->add_option("--rate", e.streams.rate, "Events/s over all streams (open loop); 0: as the streams go")
+      ->capture_default_str();
+  cmd->add_option("--metrics-interval", o.metrics_interval_s, "Seconds between [metrics] lines (0: none)")
+      ->capture_default_str()->check(CLI::Range(0.0, 3600.0));
+  cmd->add_option("--shutdown-timeout", o.shutdown_timeout_s, "Seconds to drain at stop before abandoning")
+      ->capture_default_str()->check(CLI::Range(0.0, 3600.0));
+  cmd->add_option("--generator-threads", e.generator_threads, "Threads emitting the streams")
+      ->capture_default_str()->check(CLI::Range(size_t{1}, size_t{64}));
+  cmd->add_flag("--json", o.json, "The final report as JSON on stdout (logs stay on stderr)");
+  return cmd;
+}
+
+namespace {
+
+bool parse_work(const std::string& text, uint64_t& lo, uint64_t& hi) {
+  const size_t dash = text.find('-');
+  try {
+    lo = std::stoull(text.substr(0, dash));
+    hi = dash == std::string::npos ? lo : std::stoull(text.substr(dash + 1));
+  } catch (...) {
+    return false;
+  }
+  return lo <= hi && hi <= 60000;
+}
+
+std::string report_json(const engine::EngineReport& r, const BenchOptions& o) {
+  const auto& l = r.latency_ms;
+  return fmt::format(
+      "{{\"produced\":{},\"processed\":{},\"dropped\":{},\"abandoned\":{},\"invariant_holds\":{},\"forced\":{},"
+      "\"elapsed_seconds\":{:.3f},\"throughput_per_second\":{:.1f},\"lines\":{},\"malformed\":{},"
+      "\"latency_ms\":{{\"avg\":{:.3f},\"p50\":{:.3f},\"p95\":{:.3f},\"p99\":{:.3f},\"max\":{:.3f}}},"
+      "\"peak_workers\":{},\"scale_ups\":{},\"scale_downs\":{},\"policy\":\"{}\",\"streams\":{},\"workers\":{}}}\n",
+      r.produced, r.processed, r.dropped, r.abandoned, r.invariant_holds() ? "true" : "false",
+      r.forced ? "true" : "false", r.elapsed_seconds,
+      r.elapsed_seconds > 0 ? static_cast<double>(r.processed) / r.elapsed_seconds : 0, r.lines, r.malformed, l.mean(),
+      l.quantile(0.5), l.quantile(0.95), l.quantile(0.99), l.max(), r.peak_workers, r.scale_ups, r.scale_downs,
+      o.policy, o.engine.streams.streams, o.engine.workers);
+}
+
+std::string report_text(const engine::EngineReport& r) {
+  const auto& l = r.latency_ms;
+  return fmt::format(
+      "logstreamer bench{}: {} events in {:.2f} s ({}/s)\n"
+      "  produced {}   processed {}   dropped {}   abandoned {}   invariant {}\n"
+      "  latency ms   avg {:.3f}   p50 {:.3f}   p95 {:.3f}   p99 {:.3f}   max {:.3f}\n"
+      "  peak workers {}   scaling events {} up, {} down   lines parsed {} ({} malformed)\n",
+      r.forced ? " (FORCED STOP)" : "", sinks::with_commas(r.processed), r.elapsed_seconds,
+      sinks::human_count(r.elapsed_seconds > 0 ? static_cast<double>(r.processed) / r.elapsed_seconds : 0),
+      sinks::with_commas(r.produced), sinks::with_commas(r.processed), sinks::with_commas(r.dropped),
+      sinks::with_commas(r.abandoned), r.invariant_holds() ? "holds" : "BROKEN", l.mean(), l.quantile(0.5),
+      l.quantile(0.95), l.quantile(0.99), l.max(), r.peak_workers, r.scale_ups, r.scale_downs,
+      sinks::with_commas(r.lines), sinks::with_commas(r.malformed));
+}
+
+}  // namespace
+
+int run_bench(BenchOptions o) {
+  auto& e = o.engine;
+  if (!parse_work(o.work_ms, e.work_min_ms, e.work_max_ms)) {
+    fmt::print(stderr, "logstreamer: --work-ms: expected MIN-MAX milliseconds (e.g. 20-50), got '{}'\n", o.work_ms);
+    return 2;
+  }
+  if (e.autoscale && e.autoscaler.min_workers > e.autoscaler.max_workers) {
+    fmt::print(stderr, "logstreamer: --min-workers ({}) is above --max-workers ({})\n", e.autoscaler.min_workers,
+               e.autoscaler.max_workers);
+    return 2;
+  }
+  e.policy = *core::policy_from_name(o.policy);
+  e.streams.batch_timeout = std::chrono::microseconds(static_cast<int64_t>(o.batch_timeout_ms * 1000));
+  e.shutdown_timeout = std::chrono::milliseconds(static_cast<int64_t>(o.shutdown_timeout_s * 1000));
+
+  engine::StreamingEngine engine(e);
+  engine.set_on_scale([](core::ScaleDecision d, size_t n, double usage) {
+    spdlog::info("autoscaler: {}, workers={}, queue={:.2f}", d == core::ScaleDecision::kUp ? "up" : "down", n, usage);
+  });
+  std::mutex m;
+  std::condition_variable cv;
+  bool stop = false, force = false, done = false;
+  core::SignalWatcher signals(
+      [&](int) {
+        std::lock_guard lock(m);
+        stop = true;
+        cv.notify_all();
+      },
+      [&](int) {  // a second signal: stop at once, but still report
+        std::lock_guard lock(m);
+        force = true;
+        cv.notify_all();
+      });
+  engine.start();
+  spdlog::info("bench_start streams={} workers={} policy={} buffer={}", e.streams.streams, e.workers, o.policy,
+               e.buffer_events);
+
+  const auto started = std::chrono::steady_clock::now();
+  const auto end = o.duration_s > 0 ? started + std::chrono::microseconds(static_cast<int64_t>(o.duration_s * 1e6))
+                                    : std::chrono::steady_clock::time_point::max();
+  const auto interval = std::chrono::microseconds(static_cast<int64_t>(std::max(o.metrics_interval_s, 0.05) * 1e6));
+  auto last = started;
+  engine::EngineSnapshot prev{};
+  {
+    std::unique_lock lock(m);
+    while (!stop && !force && std::chrono::steady_clock::now() < end) {
+      cv.wait_until(lock, std::min(end, std::chrono::steady_clock::now() + interval));
+      const auto now = std::chrono::steady_clock::now();
+      if (o.metrics_interval_s > 0 && now - last >= interval) {
+        const double secs = std::chrono::duration<double>(now - last).count();
+        const engine::EngineSnapshot s = engine.snapshot();
+        fmt::print(stderr, "[metrics] produced={:.0f}/s processed={:.0f}/s queue={}/{} ({:.0f}%) workers={} dropped={} p99={:.1f}ms\n",
+                   static_cast<double>(s.produced - prev.produced) / secs,
+                   static_cast<double>(s.processed - prev.processed) / secs, s.queued_events, s.capacity_events,
+                   s.capacity_events ? 100.0 * static_cast<double>(s.queued_events) / static_cast<double>(s.capacity_events) : 0.0,
+                   s.workers, s.dropped, s.window_p99_ms);
+        std::fflush(stderr);
+        prev = s;
+        last = now;
+      }
+    }
+  }
+  engine.request_stop();
+  // Drain; a second signal meanwhile forces the stop (finish() forces too,
+  // after --shutdown-timeout).
+  std::thread forcer([&] {
+    std::unique_lock lock(m);
+    cv.wait(lock, [&] { return force || done; });
+    if (force && !done) engine.force_stop();
+  });
+  const engine::EngineReport report = engine.finish();
+  {
+    std::lock_guard lock(m);
+    done = true;
+    cv.notify_all();
+  }
+  forcer.join();
+  if (o.json) {
+    std::fputs(report_json(report, o).c_str(), stdout);
+  } else {
+    std::fputs(report_text(report).c_str(), stdout);
+  }
+  spdlog::info("bench_end processed={} dropped={} abandoned={} invariant={}", report.processed, report.dropped,
+               report.abandoned, report.invariant_holds());
+  return report.invariant_holds() ? 0 : 1;
+}
+
+}  // namespace logstreamer::cli

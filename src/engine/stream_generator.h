@@ -1,0 +1,62 @@
+#pragma once
+// StreamGenerator: many logical log streams emitting events into the engine's
+// queue, on a few threads (streams are not threads).
+//
+// Each stream emits a chunk (whole synthetic lines, at most chunk_size bytes,
+// as `generate` writes them) and then sleeps a random 0..interval_ms; with
+// interval 0 it emits as fast as it may (closed loop); with `rate` > 0 all
+// streams together emit `rate` events/s (open loop). Chunks come from a pool
+// generated once at start, so emitting costs a copy, not a formatting.
+//
+// Events are batched (batch_size events, or batch_timeout after a batch's
+// first event) and offered to the queue under its policy. Adaptive producers:
+// when the queue is above 80/90/95% full the generator pauses 0.5/1/2 ms
+// before emitting, so an in-process producer settles instead of dropping.
+//
+// stop() ends emission, offers the pending batches and joins the threads.
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <stop_token>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/bounded_queue.h"
+#include "engine/event_batch.h"
+
+namespace logstreamer::engine {
+
+struct StreamOptions {
+  size_t streams = 100;
+  uint64_t interval_ms = 1000;
+  size_t chunk_size = 1024;
+  uint64_t rate = 0;  // events/s over all streams; 0: not rate-limited
+  size_t batch_size = 1;
+  std::chrono::nanoseconds batch_timeout = std::chrono::milliseconds(1);
+  bool adaptive = true;
+  uint64_t seed = 1;
+};
+
+class StreamGenerator {
+ public:
+  StreamGenerator(StreamOptions options, core::BoundedQueue<EventBatch>& out);
+  ~StreamGenerator() { stop(); }
+
+  void start(size_t threads);
+  void stop();
+
+  uint64_t produced() const { return produced_.load(std::memory_order_relaxed); }
+
+ private:
+  void run(std::stop_token stop, size_t thread_index, size_t threads);
+  void offer(EventBatch& batch);
+
+  StreamOptions options_;
+  core::BoundedQueue<EventBatch>& out_;
+  std::vector<std::string> chunks_;  // the pool
+  std::atomic<uint64_t> produced_{0};
+  std::vector<std::jthread> threads_;
+};
+
+}  // namespace logstreamer::engine

@@ -1,0 +1,120 @@
+#pragma once
+// StreamingEngine: synthetic streams -> bounded queue (policy) -> worker pool
+// (fixed or autoscaled) -> parse + aggregate, with end-to-end latency and
+// live metrics. What `logstreamer bench` runs.
+//
+// Lifecycle: start(); then request_stop() for a graceful stop (producers stop
+// and flush, the queue drains, workers finish) or force_stop() to stop at
+// once (what is still queued or unprocessed is abandoned, and counted);
+// finish() waits for the end (forcing after shutdown_timeout) and returns the
+// report. Invariant, checked by the tests:
+//   produced == processed + dropped + abandoned
+// with dropped counted by the queue's policy and abandoned only after a
+// forced stop.
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "aggregate/latency_sketch.h"
+#include "aggregate/summary.h"
+#include "core/autoscaler.h"
+#include "core/bounded_queue.h"
+#include "core/worker_pool.h"
+#include "engine/event_batch.h"
+#include "engine/stream_generator.h"
+
+namespace logstreamer::engine {
+
+struct EngineOptions {
+  StreamOptions streams;
+  size_t generator_threads = 1;
+  size_t workers = 50;
+  bool autoscale = false;
+  core::AutoscalerConfig autoscaler;
+  core::FullPolicy policy = core::FullPolicy::kBlock;
+  size_t buffer_events = 500;  // queue capacity, in events
+  uint64_t work_min_ms = 0;    // simulated processing time per event: uniform in [min, max]
+  uint64_t work_max_ms = 0;
+  std::chrono::milliseconds shutdown_timeout{10000};
+};
+
+struct EngineReport {
+  uint64_t produced = 0;
+  uint64_t processed = 0;
+  uint64_t dropped = 0;    // by the queue policy
+  uint64_t abandoned = 0;  // only after a forced stop
+  bool forced = false;
+  double elapsed_seconds = 0;
+  aggregate::LatencySketch latency_ms;  // created -> processed
+  size_t peak_workers = 0;
+  uint64_t scale_ups = 0, scale_downs = 0;
+  uint64_t lines = 0, malformed = 0;
+  bool invariant_holds() const { return produced == processed + dropped + abandoned; }
+};
+
+// A point-in-time view for the metrics line.
+struct EngineSnapshot {
+  uint64_t produced = 0, processed = 0, dropped = 0;
+  size_t queued_events = 0, capacity_events = 0;
+  size_t workers = 0;
+  double window_p99_ms = 0;  // since the previous snapshot
+};
+
+class StreamingEngine {
+ public:
+  explicit StreamingEngine(EngineOptions options);
+  ~StreamingEngine();
+
+  void start();
+  void request_stop();  // graceful
+  void force_stop();    // at once
+  EngineReport finish();
+  EngineSnapshot snapshot();
+
+  using OnScale = core::Autoscaler::OnDecision;
+  void set_on_scale(OnScale f) { on_scale_ = std::move(f); }
+
+ private:
+  struct QueueBacklog : core::Backlog {
+    const core::BoundedQueue<EventBatch>* q = nullptr;
+    double usage() const override { return q->usage(); }
+  };
+  struct PoolWorkers : core::ScalableWorkers {
+    core::WorkerPool* pool = nullptr;
+    size_t workers() const override { return pool->active(); }
+    void add_worker() override { pool->spawn(1); }
+    void remove_worker() override { pool->retire_one(); }
+  };
+
+  void worker_loop(std::stop_token stop);
+  uint64_t dropped_events() const;
+
+  EngineOptions options_;
+  core::BoundedQueue<EventBatch> queue_;
+  StreamGenerator generator_;
+  core::WorkerPool pool_;
+  QueueBacklog backlog_;
+  PoolWorkers scalable_;
+  std::unique_ptr<core::Autoscaler> autoscaler_;
+  OnScale on_scale_;
+
+  std::chrono::steady_clock::time_point started_;
+  std::atomic<uint64_t> processed_{0};
+  std::atomic<uint64_t> abandoned_{0};
+  std::atomic<bool> forced_{false};
+  std::atomic<bool> stopping_{false};
+
+  std::mutex results_mutex_;  // guards what workers hand in
+  aggregate::LatencySketch latency_;
+  aggregate::LatencySketch window_;
+  uint64_t lines_ = 0, malformed_ = 0;
+  size_t peak_workers_ = 0;
+};
+
+}  // namespace logstreamer::engine
