@@ -118,6 +118,23 @@ bench_format() {  # NAME GENERATE_FORMAT AWK_PROGRAM
 bench_format mixed mixed '{ for (i = 1; i <= NF && i <= 4; i++) if ($i ~ /^(INFO|WARN|ERROR|DEBUG|TRACE|FATAL)$/) { c[$i]++; break } } END { for (k in c) print k, c[k] }'
 bench_format json json 'match($0, /"level":"[A-Z]+"/) { c[substr($0, RSTART + 9, RLENGTH - 10)]++ } END { for (k in c) print k, c[k] }'
 
+# ---- the streaming engine (issue 4): logstreamer bench ----
+bench_engine() {  # TITLE ARGS...
+  local title=$1
+  shift
+  "$BIN" bench --metrics-interval 0 --json "$@" > "$RESULTS/engine.json"
+  jq -r --arg t "$title" '"  \($t)\n    \(.throughput_per_second | floor) events/s  dropped \(.dropped)  abandoned \(.abandoned)  invariant \(.invariant_holds)\n    latency ms avg \(.latency_ms.avg)  p50 \(.latency_ms.p50)  p95 \(.latency_ms.p95)  p99 \(.latency_ms.p99)  max \(.latency_ms.max)  peak workers \(.peak_workers)"' \
+    "$RESULTS/engine.json" | tee -a "$RESULTS/latest.txt"
+}
+ENGINE_SECONDS=${ENGINE_SECONDS:-5}
+{ echo; echo "== logstreamer bench (generation + queue + pool + parse + aggregate), ${ENGINE_SECONDS}s each"; } | tee -a "$RESULTS/latest.txt"
+bench_engine "closed loop: --work-ms 0 --stream-interval-ms 0 --chunk-size 128 --workers 2 --batch-size 1024" \
+  --duration "$ENGINE_SECONDS" --work-ms 0 --stream-interval-ms 0 --chunk-size 128 --workers 2 --batch-size 1024 --buffer 65536
+bench_engine "orchestrator defaults: 100 streams, 50 workers, --work-ms 20-50" \
+  --duration $((ENGINE_SECONDS * 2)) --work-ms 20-50
+bench_engine "overhead: --rate 100000 --batch-timeout 1 (ms) --batch-size 32 --workers 2 --chunk-size 128" \
+  --duration "$ENGINE_SECONDS" --rate 100000 --batch-timeout 1 --batch-size 32 --workers 2 --chunk-size 128 --buffer 65536
+
 if [[ -x $MICRO ]]; then
   echo
   echo "== micro-benchmarks (ns per call; Google Benchmark)"

@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/signal_watcher.h"
+#include "parse/format.h"
 #include "sinks/console_report.h"
 
 namespace logstreamer::cli {
@@ -51,6 +52,10 @@ CLI::App* add_bench_command(CLI::App& app, BenchOptions& o) {
       ->capture_default_str()->check(CLI::Range(0.0, 3600.0));
   cmd->add_option("--generator-threads", e.generator_threads, "Threads emitting the streams")
       ->capture_default_str()->check(CLI::Range(size_t{1}, size_t{64}));
+  std::vector<std::string> formats(parse::kFormatNames.begin(), parse::kFormatNames.end());
+  formats.push_back("mixed");
+  cmd->add_option("--format", o.format, "Format of the synthetic lines (as generate writes them), or mixed")
+      ->capture_default_str()->check(CLI::IsMember(formats));
   cmd->add_flag("--json", o.json, "The final report as JSON on stdout (logs stay on stderr)");
   return cmd;
 }
@@ -74,12 +79,14 @@ std::string report_json(const engine::EngineReport& r, const BenchOptions& o) {
       "{{\"produced\":{},\"processed\":{},\"dropped\":{},\"abandoned\":{},\"invariant_holds\":{},\"forced\":{},"
       "\"elapsed_seconds\":{:.3f},\"throughput_per_second\":{:.1f},\"lines\":{},\"malformed\":{},"
       "\"latency_ms\":{{\"avg\":{:.3f},\"p50\":{:.3f},\"p95\":{:.3f},\"p99\":{:.3f},\"max\":{:.3f}}},"
-      "\"peak_workers\":{},\"scale_ups\":{},\"scale_downs\":{},\"policy\":\"{}\",\"streams\":{},\"workers\":{}}}\n",
+      "\"peak_workers\":{},\"scale_ups\":{},\"scale_downs\":{},\"policy\":\"{}\",\"streams\":{},\"workers\":{},"
+      "\"levels\":{{\"TRACE\":{},\"DEBUG\":{},\"INFO\":{},\"NOTICE\":{},\"WARN\":{},\"ERROR\":{},\"FATAL\":{}}}}}\n",
       r.produced, r.processed, r.dropped, r.abandoned, r.invariant_holds() ? "true" : "false",
       r.forced ? "true" : "false", r.elapsed_seconds,
       r.elapsed_seconds > 0 ? static_cast<double>(r.processed) / r.elapsed_seconds : 0, r.lines, r.malformed, l.mean(),
       l.quantile(0.5), l.quantile(0.95), l.quantile(0.99), l.max(), r.peak_workers, r.scale_ups, r.scale_downs,
-      o.policy, o.engine.streams.streams, o.engine.workers);
+      o.policy, o.engine.streams.streams, o.engine.workers, r.levels[0], r.levels[1], r.levels[2], r.levels[3],
+      r.levels[4], r.levels[5], r.levels[6]);
 }
 
 std::string report_text(const engine::EngineReport& r) {
@@ -111,6 +118,7 @@ int run_bench(BenchOptions o) {
     return 2;
   }
   e.policy = *core::policy_from_name(o.policy);
+  e.streams.format = parse::format_from_name(o.format);  // nullopt: mixed
   e.streams.batch_timeout = std::chrono::microseconds(static_cast<int64_t>(o.batch_timeout_ms * 1000));
   e.shutdown_timeout = std::chrono::milliseconds(static_cast<int64_t>(o.shutdown_timeout_s * 1000));
 

@@ -14,6 +14,7 @@ struct BenchOptions {
   engine::EngineOptions engine;
   std::string work_ms = "0";
   std::string policy = "block";
+  std::string format = "plain";
   double batch_timeout_ms = 1;
   double duration_s = 0;  // 0: until Ctrl+C
   double metrics_interval_s = 1;

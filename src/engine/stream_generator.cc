@@ -24,7 +24,11 @@ StreamGenerator::StreamGenerator(StreamOptions options, core::BoundedQueue<Event
     std::string chunk;
     for (int tries = 0; chunk.size() < options.chunk_size; ++tries) {
       line.clear();
-      lines.append_mixed(line);
+      if (options.format) {
+        lines.append(*options.format, line);
+      } else {
+        lines.append_mixed(line);
+      }
       if (chunk.size() + line.size() <= options.chunk_size) {
         chunk.append(line.data(), line.size());
       } else if (!chunk.empty()) {

@@ -17,12 +17,14 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <stop_token>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "core/bounded_queue.h"
+#include "parse/format.h"
 #include "engine/event_batch.h"
 
 namespace logstreamer::engine {
@@ -36,6 +38,7 @@ struct StreamOptions {
   std::chrono::nanoseconds batch_timeout = std::chrono::milliseconds(1);
   bool adaptive = true;
   uint64_t seed = 1;
+  std::optional<parse::Format> format = parse::Format::kPlain;  // nullopt: all formats, mixed
 };
 
 class StreamGenerator {

@@ -40,6 +40,7 @@ void StreamingEngine::worker_loop(std::stop_token stop) {
   using namespace std::chrono_literals;
   parse::LineParser parser;
   parse::LogRecord rec;
+  aggregate::Summary summary;  // this worker's own, merged at exit
   uint64_t rng = reinterpret_cast<uintptr_t>(&rec) | 1;
   uint64_t lines = 0, malformed = 0;
   while (!stop.stop_requested()) {
@@ -67,7 +68,12 @@ void StreamingEngine::worker_loop(std::stop_token stop) {
         if (end == std::string_view::npos) end = text.size();
         if (end > pos) {
           ++lines;
-          if (parser.parse(text.substr(pos, end - pos), rec) != parse::ParseError::kOk) ++malformed;
+          const std::string_view line = text.substr(pos, end - pos);
+          if (parser.parse(line, rec) == parse::ParseError::kOk) {
+            summary.add(rec);
+          } else {
+            ++malformed;
+          }
         }
         pos = end + 1;
       }
@@ -84,6 +90,7 @@ void StreamingEngine::worker_loop(std::stop_token stop) {
   std::lock_guard lock(results_mutex_);
   lines_ += lines;
   malformed_ += malformed;
+  summary_.merge(summary);
 }
 
 void StreamingEngine::request_stop() {
@@ -131,6 +138,7 @@ EngineReport StreamingEngine::finish() {
   r.latency_ms = latency_;
   r.lines = lines_;
   r.malformed = malformed_;
+  r.levels = summary_.levels;
   r.peak_workers = peak_workers_;
   if (autoscaler_) {
     r.peak_workers = std::max(r.peak_workers, autoscaler_->peak_workers());

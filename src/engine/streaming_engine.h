@@ -11,6 +11,7 @@
 //   produced == processed + dropped + abandoned
 // with dropped counted by the queue's policy and abandoned only after a
 // forced stop.
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -55,6 +56,7 @@ struct EngineReport {
   size_t peak_workers = 0;
   uint64_t scale_ups = 0, scale_downs = 0;
   uint64_t lines = 0, malformed = 0;
+  std::array<uint64_t, parse::kLevelCount> levels{};  // of the lines parsed
   bool invariant_holds() const { return produced == processed + dropped + abandoned; }
 };
 
@@ -114,6 +116,7 @@ class StreamingEngine {
   aggregate::LatencySketch latency_;
   aggregate::LatencySketch window_;
   uint64_t lines_ = 0, malformed_ = 0;
+  aggregate::Summary summary_;  // the workers' summaries, merged
   size_t peak_workers_ = 0;
 };
 

@@ -107,7 +107,11 @@ ParseError JsonLineParser::parse(std::string_view line, const char* readable_end
 
   const char* data = line.data();
   size_t capacity = readable_end != nullptr ? static_cast<size_t>(readable_end - data) : 0;
-  if (capacity < line.size() + simdjson::SIMDJSON_PADDING) {
+  if (capacity >= line.size() + simdjson::SIMDJSON_PADDING) {
+    // Only the padding is needed: a larger capacity makes simdjson size its
+    // internal buffers for it (RSS grew by ~60 MiB with 4 MiB batches).
+    capacity = line.size() + simdjson::SIMDJSON_PADDING;
+  } else {
     impl_->padded.assign(line);
     impl_->padded.append(simdjson::SIMDJSON_PADDING, '\0');
     data = impl_->padded.data();

@@ -48,6 +48,10 @@ absl::Status MappedChunker::run(int fd, uint64_t size, std::stop_token stop, con
   mapping->size = size;
   mapping->guard_slot = TruncationGuard::register_mapping(mapping->base, size, truncated_);
   madvise(addr, size, MADV_SEQUENTIAL);
+  // Huge pages of the page cache would otherwise be mapped 2 MiB at a time
+  // and survive the per-batch MADV_DONTNEED: resident memory then grew with
+  // the input (290 MiB for 0.86 GB) instead of staying at a few batches.
+  madvise(addr, size, MADV_NOHUGEPAGE);
 
   const char* const data = mapping->base;
   const char* const file_end = data + size;

@@ -20,6 +20,7 @@ EngineOptions fast_options() {
   o.streams.batch_size = 16;
   o.workers = 2;
   o.buffer_events = 256;
+  o.streams.format = std::nullopt;  // every format, so parsing is exercised broadly
   return o;
 }
 
@@ -46,6 +47,9 @@ TEST(StreamingEngine, GracefulStopWithBlockLosesNothing) {
   EXPECT_EQ(r.latency_ms.count(), r.processed);
   EXPECT_GT(r.lines, r.processed);  // a 200-byte chunk holds at least one line
   EXPECT_EQ(r.malformed, 0u);
+  uint64_t aggregated = 0;
+  for (uint64_t n : r.levels) aggregated += n;
+  EXPECT_EQ(aggregated, r.lines);  // every parsed line reached the aggregate
 }
 
 TEST(StreamingEngine, DropNewestCountsEveryDrop) {
