@@ -73,10 +73,19 @@ bool parse_work(const std::string& text, uint64_t& lo, uint64_t& hi) {
   return lo <= hi && hi <= 60000;
 }
 
+std::string stage_json(const aggregate::LatencySketch& s) {
+  return fmt::format("{{\"avg\":{:.3f},\"p50\":{:.3f},\"p99\":{:.3f},\"max\":{:.3f}}}", s.mean(), s.quantile(0.5),
+                     s.quantile(0.99), s.max());
+}
+
 std::string report_json(const engine::EngineReport& r, const BenchOptions& o) {
   const auto& l = r.latency_ms;
   return fmt::format(
-      "{{\"produced\":{},\"processed\":{},\"dropped\":{},\"abandoned\":{},\"invariant_holds\":{},\"forced\":{},"
+      "{{\"dropped_by_reason\":{{\"drop_newest\":{},\"drop_oldest\":{},\"rejected\":{}}},\"batches\":{},"
+      "\"stage_latency_ms\":{{\"batching\":{},\"queue\":{},\"processing\":{}}},",
+      r.dropped_newest, r.dropped_oldest, r.rejected, r.batches, stage_json(r.batching_ms), stage_json(r.queue_ms),
+      stage_json(r.processing_ms)) + fmt::format(
+      "\"produced\":{},\"processed\":{},\"dropped\":{},\"abandoned\":{},\"invariant_holds\":{},\"forced\":{},"
       "\"elapsed_seconds\":{:.3f},\"throughput_per_second\":{:.1f},\"lines\":{},\"malformed\":{},"
       "\"latency_ms\":{{\"avg\":{:.3f},\"p50\":{:.3f},\"p95\":{:.3f},\"p99\":{:.3f},\"max\":{:.3f}}},"
       "\"peak_workers\":{},\"scale_ups\":{},\"scale_downs\":{},\"policy\":\"{}\",\"streams\":{},\"workers\":{},"
@@ -95,12 +104,16 @@ std::string report_text(const engine::EngineReport& r) {
       "logstreamer bench{}: {} events in {:.2f} s ({}/s)\n"
       "  produced {}   processed {}   dropped {}   abandoned {}   invariant {}\n"
       "  latency ms   avg {:.3f}   p50 {:.3f}   p95 {:.3f}   p99 {:.3f}   max {:.3f}\n"
+      "  by stage ms  batching p99 {:.3f}   queue p99 {:.3f}   processing p99 {:.3f}\n"
+      "  dropped by reason: drop_newest {}  drop_oldest {}  rejected {}   batches {}\n"
       "  peak workers {}   scaling events {} up, {} down   lines parsed {} ({} malformed)\n",
       r.forced ? " (FORCED STOP)" : "", sinks::with_commas(r.processed), r.elapsed_seconds,
       sinks::human_count(r.elapsed_seconds > 0 ? static_cast<double>(r.processed) / r.elapsed_seconds : 0),
       sinks::with_commas(r.produced), sinks::with_commas(r.processed), sinks::with_commas(r.dropped),
       sinks::with_commas(r.abandoned), r.invariant_holds() ? "holds" : "BROKEN", l.mean(), l.quantile(0.5),
-      l.quantile(0.95), l.quantile(0.99), l.max(), r.peak_workers, r.scale_ups, r.scale_downs,
+      l.quantile(0.95), l.quantile(0.99), l.max(), r.batching_ms.quantile(0.99), r.queue_ms.quantile(0.99),
+      r.processing_ms.quantile(0.99), sinks::with_commas(r.dropped_newest), sinks::with_commas(r.dropped_oldest),
+      sinks::with_commas(r.rejected), sinks::with_commas(r.batches), r.peak_workers, r.scale_ups, r.scale_downs,
       sinks::with_commas(r.lines), sinks::with_commas(r.malformed));
 }
 

@@ -2,7 +2,9 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <chrono>
 #include <cstring>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -13,7 +15,9 @@ namespace logstreamer::cli {
 
 CLI::App* add_generate_command(CLI::App& app, GenerateOptions& o) {
   CLI::App* cmd = app.add_subcommand("generate", "Write synthetic log lines (reproducible by seed)");
-  cmd->add_option("-n,--count", o.count, "Number of lines")->capture_default_str();
+  cmd->add_option("-n,--count", o.count, "Number of lines (0 with --rate: until interrupted)")->capture_default_str();
+  cmd->add_option("--rate", o.rate, "Lines per second, written in small bursts (0: as fast as possible)")
+      ->capture_default_str();
   cmd->add_option("--seed", o.seed, "Random seed: the same seed writes the same lines")
       ->capture_default_str();
   std::vector<std::string> formats(parse::kFormatNames.begin(), parse::kFormatNames.end());
@@ -51,9 +55,21 @@ int run_generate(const GenerateOptions& o) {
                                                           .level_aliases = o.level_aliases,
                                                           .layout = layout});
   const std::optional<parse::Format> format = parse::format_from_name(o.format);  // nullopt: mixed
+  if (o.count == 0 && o.rate == 0) {
+    fmt::print(stderr, "logstreamer: --count 0 (endless) needs a --rate\n");
+    return 2;
+  }
   fmt::memory_buffer buf;
   bool ok = true;
-  for (uint64_t i = 0; i < o.count && ok; ++i) {
+  const auto started = std::chrono::steady_clock::now();
+  // With a rate, write in bursts of about 10 ms worth, each at its due time.
+  const uint64_t burst = o.rate > 0 ? std::max<uint64_t>(1, o.rate / 100) : 0;
+  for (uint64_t i = 0; (o.count == 0 || i < o.count) && ok; ++i) {
+    if (burst > 0 && i % burst == 0 && i > 0) {
+      ok = std::fwrite(buf.data(), 1, buf.size(), out) == buf.size() && std::fflush(out) == 0;
+      buf.clear();
+      std::this_thread::sleep_until(started + std::chrono::nanoseconds(i * 1'000'000'000ULL / o.rate));
+    }
     if (format) {
       lines.append(*format, buf);
     } else {

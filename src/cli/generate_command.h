@@ -8,7 +8,8 @@
 namespace logstreamer::cli {
 
 struct GenerateOptions {
-  uint64_t count = 1000;
+  uint64_t count = 1000;  // 0 with --rate: until interrupted
+  uint64_t rate = 0;      // lines/s; 0: as fast as possible
   uint64_t seed = 1;
   std::string format = "plain";
   std::string output = "-";

@@ -19,6 +19,7 @@ struct Event {
 struct EventBatch {
   std::string text;
   std::vector<Event> events;
+  int64_t enqueued_ns = 0;  // when it was offered to the queue (per-stage latency)
   std::string_view event_text(const Event& e) const { return {text.data() + e.offset, e.length}; }
 };
 

@@ -60,6 +60,8 @@ void StreamGenerator::stop() {
 void StreamGenerator::offer(EventBatch& batch) {
   if (batch.events.empty()) return;
   const size_t events = batch.events.size();
+  batch.enqueued_ns = steady_ns();
+  batches_.fetch_add(1, std::memory_order_relaxed);
   out_.offer(batch, events);  // weighed in events; the queue counts drops
   batch = EventBatch{};
 }

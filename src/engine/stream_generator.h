@@ -50,6 +50,7 @@ class StreamGenerator {
   void stop();
 
   uint64_t produced() const { return produced_.load(std::memory_order_relaxed); }
+  uint64_t batches() const { return batches_.load(std::memory_order_relaxed); }
 
  private:
   void run(std::stop_token stop, size_t thread_index, size_t threads);
@@ -59,6 +60,7 @@ class StreamGenerator {
   core::BoundedQueue<EventBatch>& out_;
   std::vector<std::string> chunks_;  // the pool
   std::atomic<uint64_t> produced_{0};
+  std::atomic<uint64_t> batches_{0};  // batches flushed to the queue
   std::vector<std::jthread> threads_;
 };
 

@@ -50,9 +50,11 @@ void StreamingEngine::worker_loop(std::stop_token stop) {
       if (queue_.closed()) break;
       continue;
     }
-    aggregate::LatencySketch batch_latency;
+    aggregate::LatencySketch batch_latency, batching, processing;
+    const int64_t dequeued_ns = steady_ns();
     size_t done = 0;
     for (const Event& e : batch->events) {
+      const int64_t started_ns = steady_ns();
       if (stop.stop_requested()) break;  // forced: the rest is abandoned
       if (options_.work_max_ms > 0) {
         rng ^= rng << 13;
@@ -77,7 +79,10 @@ void StreamingEngine::worker_loop(std::stop_token stop) {
         }
         pos = end + 1;
       }
-      batch_latency.add(static_cast<double>(steady_ns() - e.created_ns) / 1e6);
+      const int64_t finished_ns = steady_ns();
+      batch_latency.add(static_cast<double>(finished_ns - e.created_ns) / 1e6);
+      batching.add(static_cast<double>(batch->enqueued_ns - e.created_ns) / 1e6);
+      processing.add(static_cast<double>(finished_ns - started_ns) / 1e6);
       ++done;
     }
     processed_.fetch_add(done, std::memory_order_relaxed);
@@ -85,6 +90,9 @@ void StreamingEngine::worker_loop(std::stop_token stop) {
     std::lock_guard lock(results_mutex_);
     latency_.merge(batch_latency);
     window_.merge(batch_latency);
+    batching_.merge(batching);
+    processing_.merge(processing);
+    queue_wait_.add(static_cast<double>(dequeued_ns - batch->enqueued_ns) / 1e6);
     peak_workers_ = std::max(peak_workers_, pool_.active());
   }
   std::lock_guard lock(results_mutex_);
@@ -131,11 +139,19 @@ EngineReport StreamingEngine::finish() {
   r.produced = generator_.produced();
   r.processed = processed_.load();
   r.dropped = dropped_events();
+  const core::QueueStats qs = queue_.stats();
+  r.dropped_newest = qs.dropped_newest_bytes;
+  r.dropped_oldest = qs.dropped_oldest_bytes;
+  r.rejected = qs.rejected_bytes;
+  r.batches = generator_.batches();
   r.abandoned = abandoned_.load();
   r.forced = forced_.load();
   r.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
   std::lock_guard lock(results_mutex_);
   r.latency_ms = latency_;
+  r.batching_ms = batching_;
+  r.queue_ms = queue_wait_;
+  r.processing_ms = processing_;
   r.lines = lines_;
   r.malformed = malformed_;
   r.levels = summary_.levels;

@@ -48,11 +48,16 @@ struct EngineOptions {
 struct EngineReport {
   uint64_t produced = 0;
   uint64_t processed = 0;
-  uint64_t dropped = 0;    // by the queue policy
+  uint64_t dropped = 0;    // by the queue policy: the three below
+  uint64_t dropped_newest = 0, dropped_oldest = 0, rejected = 0;
+  uint64_t batches = 0;    // batches the generators flushed to the queue
   uint64_t abandoned = 0;  // only after a forced stop
   bool forced = false;
   double elapsed_seconds = 0;
   aggregate::LatencySketch latency_ms;  // created -> processed
+  // The same path by stage: waiting in the producer's batch, in the queue,
+  // and being processed (per event).
+  aggregate::LatencySketch batching_ms, queue_ms, processing_ms;
   size_t peak_workers = 0;
   uint64_t scale_ups = 0, scale_downs = 0;
   uint64_t lines = 0, malformed = 0;
@@ -115,6 +120,7 @@ class StreamingEngine {
   std::mutex results_mutex_;  // guards what workers hand in
   aggregate::LatencySketch latency_;
   aggregate::LatencySketch window_;
+  aggregate::LatencySketch batching_, queue_wait_, processing_;
   uint64_t lines_ = 0, malformed_ = 0;
   aggregate::Summary summary_;  // the workers' summaries, merged
   size_t peak_workers_ = 0;

@@ -45,6 +45,10 @@ TEST(StreamingEngine, GracefulStopWithBlockLosesNothing) {
   EXPECT_EQ(r.processed, r.produced);
   EXPECT_TRUE(r.invariant_holds());
   EXPECT_EQ(r.latency_ms.count(), r.processed);
+  EXPECT_EQ(r.batching_ms.count(), r.processed);    // per event
+  EXPECT_EQ(r.processing_ms.count(), r.processed);  // per event
+  EXPECT_GT(r.queue_ms.count(), 0u);                // per batch
+  EXPECT_LE(r.queue_ms.count(), r.batches);
   EXPECT_GT(r.lines, r.processed);  // a 200-byte chunk holds at least one line
   EXPECT_EQ(r.malformed, 0u);
   uint64_t aggregated = 0;
@@ -66,6 +70,8 @@ TEST(StreamingEngine, DropNewestCountsEveryDrop) {
   e.request_stop();
   const EngineReport r = e.finish();
   EXPECT_GT(r.dropped, 0u);
+  EXPECT_EQ(r.dropped, r.dropped_newest);  // by reason: all of them the newest
+  EXPECT_EQ(r.dropped_oldest + r.rejected, 0u);
   EXPECT_EQ(r.abandoned, 0u);
   EXPECT_TRUE(r.invariant_holds()) << r.produced << " = " << r.processed << " + " << r.dropped;
 }
