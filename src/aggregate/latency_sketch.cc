@@ -30,16 +30,16 @@ void LatencySketch::add_to_bucket(int32_t index, uint64_t n) {
   buckets_[static_cast<size_t>(index - offset_)] += n;
 }
 
-void LatencySketch::add(double value_ms) {
-  if (!(value_ms >= 0)) return;  // NaN or negative: not a duration
-  ++count_;
-  sum_ += value_ms;
+void LatencySketch::add(double value_ms, uint64_t count) {
+  if (!(value_ms >= 0) || count == 0) return;  // NaN or negative: not a duration
+  count_ += count;
+  sum_ += value_ms * static_cast<double>(count);
   max_ = std::max(max_, value_ms);
   if (value_ms <= kMinValue) {
-    ++zero_;
+    zero_ += count;
     return;
   }
-  add_to_bucket(index_of(value_ms), 1);
+  add_to_bucket(index_of(value_ms), count);
 }
 
 void LatencySketch::merge(const LatencySketch& other) {

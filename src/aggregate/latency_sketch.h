@@ -20,7 +20,9 @@ class LatencySketch {
   static constexpr double kRelativeError = 0.01;
   static constexpr double kMinValue = 1e-3;  // 1 us, in ms
 
-  void add(double value_ms);
+  void add(double value_ms) { add(value_ms, 1); }
+  // `count` values equal to value_ms (e.g. a batch's mean per event).
+  void add(double value_ms, uint64_t count);
   void merge(const LatencySketch& other);
 
   // q in [0, 1]; 0 when empty. Within kRelativeError of the exact

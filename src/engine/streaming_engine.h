@@ -55,8 +55,9 @@ struct EngineReport {
   bool forced = false;
   double elapsed_seconds = 0;
   aggregate::LatencySketch latency_ms;  // created -> processed
-  // The same path by stage: waiting in the producer's batch, in the queue,
-  // and being processed (per event).
+  // The same path by stage, recorded per batch: the oldest event's wait in
+  // the producer's batch, the batch's wait in the queue, and the batch's
+  // mean processing time per event (weighted by its events).
   aggregate::LatencySketch batching_ms, queue_ms, processing_ms;
   size_t peak_workers = 0;
   uint64_t scale_ups = 0, scale_downs = 0;

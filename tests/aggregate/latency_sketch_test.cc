@@ -71,6 +71,15 @@ TEST(LatencySketch, RoundTripsThroughItsParts) {
   EXPECT_DOUBLE_EQ(back.mean(), s.mean());
 }
 
+TEST(LatencySketch, WeightedAddEqualsRepeatedAdds) {
+  LatencySketch a, b;
+  a.add(3.5, 4);
+  for (int i = 0; i < 4; ++i) b.add(3.5);
+  EXPECT_EQ(a.bins(), b.bins());
+  EXPECT_EQ(a.count(), 4u);
+  EXPECT_DOUBLE_EQ(a.mean(), b.mean());
+}
+
 TEST(LatencySketch, EmptyAndInvalidValues) {
   LatencySketch s;
   EXPECT_EQ(s.quantile(0.99), 0);
