@@ -1,5 +1,6 @@
 #include "cli/bench_command.h"
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -50,8 +51,12 @@ CLI::App* add_bench_command(CLI::App& app, BenchOptions& o) {
       ->capture_default_str()->check(CLI::Range(0.0, 3600.0));
   cmd->add_option("--shutdown-timeout", o.shutdown_timeout_s, "Seconds to drain at stop before abandoning")
       ->capture_default_str()->check(CLI::Range(0.0, 3600.0));
-  cmd->add_option("--generator-threads", e.generator_threads, "Threads emitting the streams")
-      ->capture_default_str()->check(CLI::Range(size_t{1}, size_t{64}));
+  e.generator_threads = std::max(1u, std::thread::hardware_concurrency());
+  cmd->add_option("--generator-threads", e.generator_threads, "Threads emitting the streams (default: cores)")
+      ->check(CLI::Range(size_t{1}, size_t{64}));
+  cmd->add_option("--adaptive-steps", o.adaptive_steps,
+                  "Producer pauses by queue usage, USAGE:MICROSECONDS,... highest first ('none': never pause)")
+      ->capture_default_str();
   std::vector<std::string> formats(parse::kFormatNames.begin(), parse::kFormatNames.end());
   formats.push_back("mixed");
   cmd->add_option("--format", o.format, "Format of the synthetic lines (as generate writes them), or mixed")
@@ -76,6 +81,31 @@ bool parse_work(const std::string& text, uint64_t& lo, uint64_t& hi) {
 std::string stage_json(const aggregate::LatencySketch& s) {
   return fmt::format("{{\"avg\":{:.3f},\"p50\":{:.3f},\"p99\":{:.3f},\"max\":{:.3f}}}", s.mean(), s.quantile(0.5),
                      s.quantile(0.99), s.max());
+}
+
+// "0.95:2000,0.90:1000" -> steps; "none" -> no steps.
+bool parse_steps(const std::string& text, std::vector<engine::StreamOptions::AdaptiveStep>& steps) {
+  steps.clear();
+  if (text == "none") return true;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    const size_t comma = text.find(',', pos);
+    const std::string item = text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    const size_t colon = item.find(':');
+    if (colon == std::string::npos) return false;
+    try {
+      const double usage = std::stod(item.substr(0, colon));
+      const long long us = std::stoll(item.substr(colon + 1));
+      if (usage <= 0 || usage > 1 || us < 0 || us > 1'000'000) return false;
+      steps.push_back({usage, std::chrono::microseconds(us)});
+    } catch (...) {
+      return false;
+    }
+    if (comma == std::string::npos) break;
+    pos = comma + 1;
+  }
+  std::sort(steps.begin(), steps.end(), [](const auto& a, const auto& b) { return a.usage > b.usage; });
+  return !steps.empty();
 }
 
 std::string report_json(const engine::EngineReport& r, const BenchOptions& o) {
@@ -123,6 +153,11 @@ int run_bench(BenchOptions o) {
   auto& e = o.engine;
   if (!parse_work(o.work_ms, e.work_min_ms, e.work_max_ms)) {
     fmt::print(stderr, "logstreamer: --work-ms: expected MIN-MAX milliseconds (e.g. 20-50), got '{}'\n", o.work_ms);
+    return 2;
+  }
+  if (!parse_steps(o.adaptive_steps, e.streams.adaptive_steps)) {
+    fmt::print(stderr, "logstreamer: --adaptive-steps: expected USAGE:MICROSECONDS,... (usage in (0,1]) or none, got '{}'\n",
+               o.adaptive_steps);
     return 2;
   }
   if (e.autoscale && e.autoscaler.min_workers > e.autoscaler.max_workers) {

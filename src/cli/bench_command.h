@@ -15,6 +15,7 @@ struct BenchOptions {
   std::string work_ms = "0";
   std::string policy = "block";
   std::string format = "plain";
+  std::string adaptive_steps = "0.95:2000,0.90:1000,0.80:500";
   double batch_timeout_ms = 1;
   double duration_s = 0;  // 0: until Ctrl+C
   double metrics_interval_s = 1;

@@ -105,14 +105,13 @@ void StreamGenerator::run(std::stop_token stop, size_t thread_index, size_t thre
     if (!batch.events.empty() && now >= batch_started + options_.batch_timeout) offer(batch);
     if ((pace > 0ns ? next_paced : due.top().first) > now) continue;
 
-    if (options_.adaptive) {  // slow down by queue usage instead of dropping
+    if (!options_.adaptive_steps.empty()) {  // slow down by queue usage instead of dropping
       const double usage = out_.usage();
-      if (usage > 0.95) {
-        std::this_thread::sleep_for(2ms);
-      } else if (usage > 0.90) {
-        std::this_thread::sleep_for(1ms);
-      } else if (usage > 0.80) {
-        std::this_thread::sleep_for(500us);
+      for (const auto& step : options_.adaptive_steps) {
+        if (usage > step.usage) {
+          std::this_thread::sleep_for(step.pause);
+          break;
+        }
       }
     }
     const size_t stream = due.top().second;

@@ -10,8 +10,9 @@
 //
 // Events are batched (batch_size events, or batch_timeout after a batch's
 // first event) and offered to the queue under its policy. Adaptive producers:
-// when the queue is above 80/90/95% full the generator pauses 0.5/1/2 ms
-// before emitting, so an in-process producer settles instead of dropping.
+// by default, when the queue is above 80/90/95% full the generator pauses
+// 0.5/1/2 ms before emitting (adaptive_steps), so an in-process producer
+// settles instead of dropping.
 //
 // stop() ends emission, offers the pending batches and joins the threads.
 #include <atomic>
@@ -36,7 +37,16 @@ struct StreamOptions {
   uint64_t rate = 0;  // events/s over all streams; 0: not rate-limited
   size_t batch_size = 1;
   std::chrono::nanoseconds batch_timeout = std::chrono::milliseconds(1);
-  bool adaptive = true;
+  // Adaptive producers: pause `pause` before each event while the queue's
+  // usage is above `usage`; the first matching step (highest usage first)
+  // applies. Empty: never pause.
+  struct AdaptiveStep {
+    double usage;
+    std::chrono::microseconds pause;
+  };
+  std::vector<AdaptiveStep> adaptive_steps = {{0.95, std::chrono::microseconds(2000)},
+                                              {0.90, std::chrono::microseconds(1000)},
+                                              {0.80, std::chrono::microseconds(500)}};
   uint64_t seed = 1;
   std::optional<parse::Format> format = parse::Format::kPlain;  // nullopt: all formats, mixed
 };

@@ -59,7 +59,7 @@ TEST(StreamingEngine, GracefulStopWithBlockLosesNothing) {
 TEST(StreamingEngine, DropNewestCountsEveryDrop) {
   EngineOptions o = fast_options();
   o.policy = core::FullPolicy::kDropNewest;
-  o.streams.adaptive = false;  // let the producer outrun the workers
+  o.streams.adaptive_steps.clear();  // let the producer outrun the workers
   o.workers = 1;
   o.work_min_ms = o.work_max_ms = 1;
   o.buffer_events = 32;

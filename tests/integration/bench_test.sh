@@ -28,7 +28,7 @@ expect_eq "WORKERS_COUNT" 2 "$(jq .workers env.json)"
 
 # Out-of-range values: one line, exit 2.
 for args in "--workers 0" "--workers 10001" "--buffer 0" "--work-ms 50-20" "--policy sometimes" \
-            "--autoscale --min-workers 5 --max-workers 2"; do
+            "--autoscale --min-workers 5 --max-workers 2" "--adaptive-steps 2:100" "--adaptive-steps fast"; do
   set +e
   "$BIN" bench --duration 1 $args > /dev/null 2> err.txt
   status=$?
