@@ -10,6 +10,11 @@ packages=(
   zlib1g-dev libzstd-dev libgoogle-perftools-dev google-perftools
   libgtest-dev libgmock-dev libbenchmark-dev
   jq mawk gzip zstd time
+  # serve: HTTP (Beast), TLS, config, storage
+  libboost-dev libssl-dev libtomlplusplus-dev libsqlite3-dev sqlite3
+  # serve's tests and benchmarks: HTTP client, promtool, load generator, a
+  # baseline server, the dashboard's browser test and its npm packages
+  curl prometheus wrk nginx-light chromium nodejs npm openssl
 )
 
 missing=()
@@ -18,13 +23,19 @@ for p in "${packages[@]}"; do
   [[ $status == "install ok installed" ]] || missing+=("$p")
 done
 
-if ((${#missing[@]} == 0)); then
-  exit 0
+if ((${#missing[@]} > 0)); then
+  echo "install-deps: installing ${missing[*]}" >&2
+  sudo=""
+  if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-echo "install-deps: installing ${missing[*]}" >&2
-sudo=""
-if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# The dashboard's npm packages (uPlot, embedded at build time; playwright-core
+# for the browser test), exactly as package-lock.json pins them.
+web=$(cd "$(dirname "$0")/../web" && pwd)
+if [[ ! -f $web/node_modules/.package-lock.json || $web/package-lock.json -nt $web/node_modules/.package-lock.json ]]; then
+  echo "install-deps: npm ci in web/" >&2
+  (cd "$web" && npm ci --no-audit --no-fund --loglevel=error)
+fi

@@ -13,6 +13,7 @@
 #include "cli/generate_command.h"
 #include "cli/logging.h"
 #include "cli/merge_command.h"
+#include "cli/serve_command.h"
 
 namespace {
 
@@ -22,7 +23,7 @@ int usage_error(const CLI::App& app, const std::string& message) {
   std::string sub;
   for (const CLI::App* s : app.get_subcommands()) sub = " " + s->get_name();
   fmt::print(stderr, "logstreamer: {}\nUsage: logstreamer{} [OPTIONS]{}  (see 'logstreamer{} --help')\n",
-             message, sub.empty() ? " <analyze|generate|merge|bench>" : sub, sub == " analyze" ? " [FILE...]" : "",
+             message, sub.empty() ? " <analyze|generate|merge|bench|serve>" : sub, sub == " analyze" ? " [FILE...]" : "",
              sub);
   return kUsageError;
 }
@@ -45,12 +46,14 @@ int main(int argc, char** argv) {
   logstreamer::cli::GenerateOptions generate;
   logstreamer::cli::MergeOptions merge;
   logstreamer::cli::BenchOptions bench;
+  logstreamer::cli::ServeFlags serve;
   CLI::App* analyze_cmd = logstreamer::cli::add_analyze_command(app, analyze);
   CLI::App* generate_cmd = logstreamer::cli::add_generate_command(app, generate);
   CLI::App* merge_cmd = logstreamer::cli::add_merge_command(app, merge);
   CLI::App* bench_cmd = logstreamer::cli::add_bench_command(app, bench);
+  CLI::App* serve_cmd = logstreamer::cli::add_serve_command(app, serve);
   // Global flags may also follow the subcommand.
-  for (CLI::App* cmd : {analyze_cmd, generate_cmd, merge_cmd, bench_cmd}) cmd->fallthrough();
+  for (CLI::App* cmd : {analyze_cmd, generate_cmd, merge_cmd, bench_cmd, serve_cmd}) cmd->fallthrough();
 
   try {
     app.parse(argc, argv);
@@ -72,6 +75,7 @@ int main(int argc, char** argv) {
     if (*generate_cmd) return logstreamer::cli::run_generate(generate);
     if (*merge_cmd) return logstreamer::cli::run_merge(merge);
     if (*bench_cmd) return logstreamer::cli::run_bench(bench);
+    if (*serve_cmd) return logstreamer::cli::run_serve(serve);
   } catch (const std::exception& e) {
     fmt::print(stderr, "logstreamer: {}\n", e.what());
     return 1;

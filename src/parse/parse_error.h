@@ -18,6 +18,7 @@ enum class ParseError : uint8_t {
   kBadSyslog,       // <PRI> header or syslog fields out of shape
   kBadAccessLog,    // an access log line out of shape
   kBadKeyValue,     // logfmt pairs out of shape (e.g. an unterminated quote)
+  kBadFraming,      // a logplex body's octet counting out of shape (serve)
   kCount,
 };
 
@@ -31,7 +32,8 @@ inline constexpr std::array<std::string_view, static_cast<size_t>(ParseError::kC
                           "invalid JSON",
                           "bad syslog header",
                           "bad access log line",
-                          "bad key=value pairs"};
+                          "bad key=value pairs",
+                          "bad logplex framing"};
 
 constexpr std::string_view reason(ParseError e) {
   return kParseErrorReasons[static_cast<size_t>(e)];

@@ -107,8 +107,8 @@ std::string console_report(const RunReport& report) {
   std::string out;
   auto it = std::back_inserter(out);
   const uint64_t total = s.total_lines();
-  fmt::format_to(it, "logstreamer analyze{}: {} lines, {} in {:.2f} s ({} lines/s, {}/s)\n",
-                 report.interrupted ? " (INTERRUPTED: partial summary)" : "", with_commas(total),
+  fmt::format_to(it, "logstreamer {}{}: {} lines, {} in {:.2f} s ({} lines/s, {}/s)\n",
+                 report.command, report.interrupted ? " (INTERRUPTED: partial summary)" : "", with_commas(total),
                  human_bytes(static_cast<double>(report.bytes_read)), report.elapsed_seconds,
                  human_count(report.lines_per_second()),
                  human_bytes(report.elapsed_seconds > 0

@@ -14,6 +14,7 @@ struct RunReport {
   uint64_t bytes_read = 0;  // decompressed bytes analysed
   bool interrupted = false;
   size_t top_n = 10;
+  std::string command = "analyze";  // names the run in the console report's first line
 
   double lines_per_second() const {
     return elapsed_seconds > 0 ? static_cast<double>(summary->total_lines()) / elapsed_seconds : 0;

@@ -1,0 +1,208 @@
+#include "cli/serve_command.h"
+
+#include <condition_variable>
+#include <cstdio>
+#include <fstream>
+#include <mutex>
+#include <thread>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "core/signal_watcher.h"
+#include "engine/ingest_pipeline.h"
+#include "server/alerts.h"
+#include "server/api_handler.h"
+#include "server/http_server.h"
+#include "sinks/console_report.h"
+#include "sinks/db_writer.h"
+#include "sinks/sqlite_store.h"
+
+namespace logstreamer::cli {
+namespace {
+
+void error_line(const std::string& msg) { fmt::print(stderr, "logstreamer serve: {}\n", msg); }
+
+int64_t unix_now_s() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+bool is_loopback(const std::string& host) { return host.rfind("127.", 0) == 0 || host == "::1"; }
+
+}  // namespace
+
+CLI::App* add_serve_command(CLI::App& app, ServeFlags& flags) {
+  CLI::App* cmd = app.add_subcommand(
+      "serve",
+      "Receive logs over HTTP (Heroku logplex drains at POST /logdrains, NDJSON or plain lines at POST "
+      "/ingest); serve live metrics (/metrics, /api/stats, /api/summary), stored events (/api/events) and a "
+      "dashboard (/). Every setting may also come from a TOML file (--config) or LOGSTREAMER_* variables.");
+  add_serve_flags(*cmd, flags);
+  return cmd;
+}
+
+int run_serve(const ServeFlags& flags) {
+  ServeConfig cfg;
+  if (auto st = resolve_serve_config(flags, cfg); !st.ok()) {
+    error_line(std::string(st.message()));
+    return 2;
+  }
+  const size_t colon = cfg.listen.rfind(':');
+  std::string host = cfg.listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  const auto port = static_cast<uint16_t>(std::stoul(cfg.listen.substr(colon + 1)));
+  const size_t cores = std::max(1u, std::thread::hardware_concurrency());
+
+  // Signals first: every thread started below inherits the blocked mask.
+  std::mutex stop_mutex;
+  std::condition_variable stop_cv;
+  bool stop = false;
+  core::SignalWatcher signals([&](int signo) {
+    spdlog::warn("shutdown signal={} action=\"stop accepting, finish requests, drain, commit\"", signo);
+    std::lock_guard lock(stop_mutex);
+    stop = true;
+    stop_cv.notify_all();
+  });
+
+  // Storage: a writer connection, and a read-only one for /api/events.
+  std::unique_ptr<sinks::SqliteStore> store, reader;
+  const bool use_db = !cfg.db.empty() && cfg.db != "none";
+  if (use_db) {
+    auto s = sinks::SqliteStore::open(cfg.db);
+    if (!s.ok()) {
+      error_line(std::string(s.status().message()));
+      return 2;
+    }
+    store = std::move(*s);
+    auto r = sinks::SqliteStore::open(cfg.db, /*read_only=*/true);
+    if (!r.ok()) {
+      error_line(std::string(r.status().message()));
+      return 2;
+    }
+    reader = std::move(*r);
+  }
+
+  server::ApiHandler* handler_ptr = nullptr;
+  std::unique_ptr<sinks::DbWriter> writer;
+  if (store) {
+    sinks::DbWriterOptions wo;
+    wo.batch_rows = cfg.db_batch_rows;
+    wo.batch_timeout = cfg.db_batch_timeout;
+    wo.queue_rows = std::max(cfg.queue_lines, cfg.db_batch_rows * 2);
+    wo.snapshot_interval = cfg.snapshot_interval;
+    wo.retention = std::chrono::duration_cast<std::chrono::seconds>(cfg.retention);
+    writer = std::make_unique<sinks::DbWriter>(*store, wo, [&handler_ptr] {
+      return handler_ptr != nullptr ? handler_ptr->stats_json() : std::string("{}");
+    });
+  }
+
+  engine::IngestOptions io;
+  io.queue_lines = cfg.queue_lines;
+  io.policy = cfg.policy;
+  io.workers.min_workers = cfg.min_workers;
+  io.workers.max_workers = std::max(cfg.min_workers, cfg.max_workers == 0 ? cores : cfg.max_workers);
+  io.slow_ms = static_cast<double>(cfg.slow_request.count());
+  io.high_water = cfg.high_water;
+  engine::IngestPipeline pipeline(io, writer.get());
+
+  server::AlertRules rules;
+  rules.error_rate_warning = cfg.alert_error_rate_warning;
+  rules.error_rate_critical = cfg.alert_error_rate_critical;
+  rules.p95_warning_ms = static_cast<double>(cfg.alert_p95_warning.count());
+  rules.p95_critical_ms = static_cast<double>(cfg.alert_p95_critical.count());
+  rules.window_seconds = std::max<int64_t>(1, cfg.alert_window.count() / 1000);
+  rules.min_requests = cfg.alert_min_requests;
+  server::AlertTracker alerts(rules);
+
+  server::Credentials creds{cfg.auth, cfg.token, cfg.drain_token, cfg.api_key};
+  server::ApiOptions ao;
+  ao.max_body_bytes = cfg.max_body;
+  ao.api_rate = cfg.api_rate_limit;
+  ao.api_burst = std::max(1.0, cfg.api_rate_limit * 2);
+  ao.dedupe_capacity = cfg.dedupe_ids;
+  server::ApiHandler handler({&pipeline, &alerts, writer.get(), reader.get(), nullptr}, creds, ao);
+  handler_ptr = &handler;
+
+  server::HttpLimits limits;
+  limits.max_body_bytes = cfg.max_body;
+  limits.max_header_bytes = cfg.max_header;
+  limits.read_timeout = cfg.read_timeout;
+  limits.idle_timeout = cfg.idle_timeout;
+  limits.max_connections = cfg.max_connections;
+  std::optional<server::TlsFiles> tls;
+  if (!cfg.tls_cert.empty()) tls = server::TlsFiles{cfg.tls_cert, cfg.tls_key};
+  std::unique_ptr<server::HttpServer> http;
+  try {
+    http = std::make_unique<server::HttpServer>(handler, limits, tls);
+  } catch (const std::exception& e) {
+    error_line(fmt::format("TLS: cannot load {} / {}: {}", cfg.tls_cert, cfg.tls_key, e.what()));
+    return 2;
+  }
+  handler.set_server_counters(&http->counters());
+  auto bound = http->listen(host, port);
+  if (!bound.ok()) {
+    error_line(std::string(bound.status().message()));
+    return 2;
+  }
+  const std::string address = fmt::format("{}:{}", bound->address().to_string(), bound->port());
+  if (creds.users.empty() && creds.tokens.empty() && !is_loopback(host)) {
+    spdlog::warn("serve: no --auth or --token: anyone who reaches {} can post logs", address);
+  }
+
+  const auto started = std::chrono::steady_clock::now();
+  pipeline.start();
+  if (writer) writer->start();
+  const size_t io_threads = cfg.io_threads > 0 ? cfg.io_threads : std::max<size_t>(1, cores / 2);
+  http->start(io_threads);
+  fmt::print(stderr, "logstreamer serve: listening on {}://{} (db: {}, workers {}-{}, queue {} lines, policy {})\n",
+             tls ? "https" : "http", address, use_db ? cfg.db : "none", io.workers.min_workers,
+             io.workers.max_workers, cfg.queue_lines, core::policy_name(cfg.policy));
+  if (!cfg.ready_file.empty()) {
+    // Written whole, then renamed: a watcher never reads half an address.
+    const std::string tmp = cfg.ready_file + ".tmp";
+    std::ofstream(tmp) << address << "\n";
+    std::rename(tmp.c_str(), cfg.ready_file.c_str());
+  }
+
+  // Housekeeping on this thread until a signal: alerts once a second.
+  {
+    std::unique_lock lock(stop_mutex);
+    while (!stop) {
+      lock.unlock();
+      alerts.evaluate(pipeline.windows().window(unix_now_s(), rules.window_seconds),
+                      std::chrono::duration_cast<std::chrono::microseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count());
+      lock.lock();
+      stop_cv.wait_for(lock, std::chrono::seconds(1), [&] { return stop; });
+    }
+  }
+
+  // Shutdown, in data-flow order: no new requests; requests in flight
+  // answered; every accepted batch processed; every row committed.
+  const auto deadline = std::chrono::steady_clock::now() + cfg.shutdown_timeout;
+  handler.set_draining();
+  http->stop_accepting();
+  if (!http->wait_idle(deadline)) spdlog::warn("serve: connections still open at the shutdown deadline");
+  http->stop();
+  pipeline.close();
+  uint64_t lost = 0;
+  if (writer) lost = writer->close(deadline + std::chrono::seconds(5));
+
+  aggregate::Summary summary = pipeline.summary();
+  sinks::RunReport report;
+  report.summary = &summary;
+  report.inputs = {"POST /logdrains", "POST /ingest"};
+  report.command = "serve";
+  report.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::fputs(sinks::console_report(report).c_str(), stdout);
+  std::fflush(stdout);
+  const auto& c = pipeline.counters();
+  fmt::print(stderr, "logstreamer serve: stopped; {} lines processed, {} rows stored{}\n",
+             c.processed_lines.load(), writer ? writer->counters().rows_written.load() : 0,
+             lost > 0 ? fmt::format(", {} rows NOT stored", lost) : "");
+  return lost > 0 ? 1 : 0;
+}
+
+}  // namespace logstreamer::cli

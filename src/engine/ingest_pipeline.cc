@@ -1,0 +1,200 @@
+#include "engine/ingest_pipeline.h"
+
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "parse/line_parser.h"
+
+namespace logstreamer::engine {
+namespace {
+
+int64_t unix_now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+bool is_blank(std::string_view line) {
+  for (char c : line) {
+    if (c != ' ' && c != '\t' && c != '\r') return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+IngestPipeline::IngestPipeline(IngestOptions options, sinks::RowSink* sink)
+    : options_(options),
+      sink_(sink),
+      queue_(options.queue_batches, options.policy, options.queue_lines),
+      pool_([this](std::stop_token stop, size_t) { worker_loop(stop); }) {
+  backlog_.q = &queue_;
+  scalable_.pool = &pool_;
+  edge_state_ = acquire_state();
+}
+
+void IngestPipeline::add_malformed(IngestSource source, uint64_t request_seq, uint64_t line_index,
+                                   parse::ParseError why, std::string_view text) {
+  counters_.malformed_by_reason[static_cast<size_t>(why)].fetch_add(1, std::memory_order_relaxed);
+  std::lock_guard lock(edge_state_->mutex);
+  edge_state_->summary.add_malformed({static_cast<uint32_t>(source), request_seq, line_index}, why, text);
+}
+
+IngestPipeline::~IngestPipeline() { close(); }
+
+void IngestPipeline::start() {
+  pool_.spawn(std::max<size_t>(1, options_.workers.min_workers));
+  if (options_.workers.max_workers > options_.workers.min_workers) {
+    autoscaler_ = std::make_unique<core::Autoscaler>(options_.workers, backlog_, scalable_);
+    autoscaler_->start();
+  }
+  rate_at_ = std::chrono::steady_clock::now();
+}
+
+core::OfferResult IngestPipeline::offer(IngestBatch batch) {
+  const size_t source = static_cast<size_t>(batch.source);
+  const uint32_t lines = batch.lines;
+  const core::OfferResult r = queue_.offer(batch, lines);
+  switch (r) {
+    case core::OfferResult::kAccepted:
+      counters_.accepted_lines[source].fetch_add(lines, std::memory_order_relaxed);
+      break;
+    case core::OfferResult::kDroppedNewest:
+      counters_.dropped_lines[source].fetch_add(lines, std::memory_order_relaxed);
+      break;
+    case core::OfferResult::kRejected:
+    case core::OfferResult::kClosed:
+      counters_.rejected_lines[source].fetch_add(lines, std::memory_order_relaxed);
+      break;
+  }
+  return r;
+}
+
+void IngestPipeline::close() {
+  if (closed_.exchange(true)) return;
+  if (autoscaler_) autoscaler_->stop();
+  queue_.close();
+  pool_.join();
+}
+
+IngestPipeline::WorkerState* IngestPipeline::acquire_state() {
+  std::lock_guard lock(states_mutex_);
+  if (!free_states_.empty()) {
+    WorkerState* s = free_states_.back();
+    free_states_.pop_back();
+    return s;
+  }
+  states_.push_back(std::make_unique<WorkerState>());
+  return states_.back().get();
+}
+
+void IngestPipeline::release_state(WorkerState* state) {
+  std::lock_guard lock(states_mutex_);
+  free_states_.push_back(state);
+}
+
+void IngestPipeline::worker_loop(std::stop_token stop) {
+  WorkerState* state = acquire_state();
+  while (!stop.stop_requested()) {
+    if (pool_.should_retire()) break;
+    auto batch = queue_.pop_for(std::chrono::milliseconds(200));
+    if (!batch) {
+      if (queue_.closed()) break;
+      continue;
+    }
+    process(*batch, *state);
+  }
+  release_state(state);
+}
+
+void IngestPipeline::process(const IngestBatch& batch, WorkerState& state) {
+  // One parser per worker thread: it owns the JSON parser's buffers.
+  thread_local parse::LineParser parser;
+  const int64_t now_us = unix_now_us();
+  aggregate::WindowSlot slot;
+  slot.epoch = aggregate::LiveWindows::epoch_of(now_us / 1000000);
+  sinks::RowBatch rows;
+  if (sink_ != nullptr) rows.events.reserve(batch.lines);
+  std::vector<aggregate::RecentError> errors;
+
+  const std::string_view text = batch.text.text();
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  aggregate::LinePosition pos{static_cast<uint32_t>(batch.source), batch.request_seq, 0};
+  parse::LogRecord rec;
+  uint64_t lines = 0;
+  {
+  std::lock_guard lock(state.mutex);  // uncontended but for /api/summary readers
+  aggregate::Summary& summary = state.summary;
+  while (p < end) {
+    const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
+    const char* line_end = nl != nullptr ? nl : end;
+    std::string_view line(p, static_cast<size_t>(line_end - p));
+    p = line_end + 1;
+    const aggregate::LinePosition here = pos;
+    ++pos.line_in_batch;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty() || is_blank(line)) continue;
+    ++lines;
+    parse::ParseError err = parse::ParseError::kOk;
+    if (line.size() > options_.max_line_bytes) {
+      err = parse::ParseError::kLineTooLong;
+    } else {
+      err = parser.parse(line, rec, end);
+    }
+    if (err != parse::ParseError::kOk) {
+      summary.add_malformed(here, err, line);
+      ++slot.malformed;
+      counters_.malformed_by_reason[static_cast<size_t>(err)].fetch_add(1, std::memory_order_relaxed);
+      continue;
+    }
+    const bool in_batch = rec.message.data() >= text.data() && rec.message.data() <= end;
+    summary.add(rec, in_batch ? end : nullptr);
+    slot.add(rec, options_.slow_ms);
+    counters_.parsed_by_format[static_cast<size_t>(rec.format)].fetch_add(1, std::memory_order_relaxed);
+    if (rec.level >= parse::Level::kError && errors.size() < aggregate::LiveWindows::kMaxRecentErrors) {
+      errors.push_back({now_us, rec.has_time ? rec.unix_us : 0, std::string(parse::level_name(rec.level)),
+                        std::string(rec.service), std::string(rec.message.substr(0, 500))});
+    }
+    if (sink_ != nullptr) sinks::append_rows(line, rec, batch.received_us, rows);
+  }
+  }  // the summary's lock: not held while the sink may block
+  windows_.merge(slot);
+  for (auto& e : errors) windows_.add_error(std::move(e));
+  counters_.processed_lines.fetch_add(lines, std::memory_order_relaxed);
+  counters_.processed_batches.fetch_add(1, std::memory_order_relaxed);
+  if (sink_ != nullptr && !rows.empty()) sink_->push(std::move(rows));
+}
+
+aggregate::Summary IngestPipeline::summary() const {
+  aggregate::Summary out;
+  std::lock_guard lock(states_mutex_);
+  for (const auto& s : states_) {
+    std::lock_guard state_lock(s->mutex);
+    out.merge(s->summary);
+  }
+  // Samples name the request they came in (there is no file, and no ledger:
+  // a request's lines are numbered within it).
+  for (auto& s : out.samples.samples()) {
+    s.file = fmt::format("{} request {}", ingest_source_name(static_cast<IngestSource>(s.position.source_id)),
+                         s.position.batch_seq);
+    s.line = s.position.line_in_batch + 1;
+  }
+  return out;
+}
+
+double IngestPipeline::processing_rate() const {
+  std::lock_guard lock(rate_mutex_);
+  const auto now = std::chrono::steady_clock::now();
+  const double dt = std::chrono::duration<double>(now - rate_at_).count();
+  if (dt >= 1.0) {
+    const uint64_t lines = counters_.processed_lines.load(std::memory_order_relaxed);
+    rate_ = static_cast<double>(lines - rate_lines_) / dt;
+    rate_lines_ = lines;
+    rate_at_ = now;
+  }
+  return rate_;
+}
+
+}  // namespace logstreamer::engine

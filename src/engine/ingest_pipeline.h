@@ -1,0 +1,147 @@
+#pragma once
+// IngestPipeline: the engine behind `serve`.
+//
+//   HTTP handlers --offer()--> BoundedQueue<IngestBatch> --> worker pool (autoscaled)
+//                              (policy: reject -> 429/503)       | parse each line
+//                                                                 +--> Summary (per worker)
+//                                                                 +--> LiveWindows (per batch)
+//                                                                 +--> RowSink (database), optional
+//
+// A handler acknowledges a request only after offer() accepted its batch, and
+// close() drains every accepted batch through the workers (and into the row
+// sink) before it returns: a 2xx is never lost.
+//
+// Counters are atomics read by /metrics; the Summary is per worker under a
+// lock only a reader (/api/summary) ever contends for.
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "aggregate/live_windows.h"
+#include "aggregate/summary.h"
+#include "core/autoscaler.h"
+#include "core/batch.h"
+#include "core/bounded_queue.h"
+#include "core/worker_pool.h"
+#include "parse/format.h"
+#include "parse/parse_error.h"
+#include "sinks/row_sink.h"
+
+namespace logstreamer::engine {
+
+enum class IngestSource : uint8_t { kLogdrain = 0, kIngest = 1 };
+inline constexpr size_t kIngestSourceCount = 2;
+constexpr const char* ingest_source_name(IngestSource s) {
+  return s == IngestSource::kLogdrain ? "logdrain" : "ingest";
+}
+
+struct IngestBatch {
+  core::Batch text;  // lines, each ended by '\n'
+  IngestSource source = IngestSource::kIngest;
+  uint32_t lines = 0;
+  uint64_t request_seq = 0;
+  int64_t received_us = 0;
+};
+
+struct IngestOptions {
+  size_t queue_lines = 200000;  // capacity, in lines
+  size_t queue_batches = 4096;
+  core::FullPolicy policy = core::FullPolicy::kReject;
+  core::AutoscalerConfig workers{1, 4};
+  size_t max_line_bytes = 64 * 1024;
+  double slow_ms = 1000;  // a request slower than this counts as slow
+  double high_water = 0.8;  // /readyz is not ready above this queue usage
+};
+
+struct IngestCounters {
+  std::array<std::atomic<uint64_t>, kIngestSourceCount> accepted_lines{};
+  std::array<std::atomic<uint64_t>, kIngestSourceCount> rejected_lines{};  // queue full
+  std::array<std::atomic<uint64_t>, kIngestSourceCount> dropped_lines{};   // drop policies
+  std::array<std::atomic<uint64_t>, parse::kFormatCount> parsed_by_format{};
+  std::array<std::atomic<uint64_t>, static_cast<size_t>(parse::ParseError::kCount)> malformed_by_reason{};
+  std::atomic<uint64_t> processed_lines{0};
+  std::atomic<uint64_t> processed_batches{0};
+};
+
+class IngestPipeline {
+ public:
+  IngestPipeline(IngestOptions options, sinks::RowSink* sink);
+  ~IngestPipeline();
+  IngestPipeline(const IngestPipeline&) = delete;
+  IngestPipeline& operator=(const IngestPipeline&) = delete;
+
+  void start();
+  // kAccepted: the batch will be processed. kRejected: the queue is full
+  // (answer 429/503). kDroppedNewest: the drop policy threw it away (counted).
+  // kClosed: shutting down (answer 503).
+  core::OfferResult offer(IngestBatch batch);
+  // A line refused before the queue (bad framing, invalid NDJSON, too long):
+  // counted and sampled with the parsed lines' malformed ones.
+  void add_malformed(IngestSource source, uint64_t request_seq, uint64_t line_index, parse::ParseError why,
+                     std::string_view text);
+  // Drains: no more offers, every accepted batch processed, workers joined.
+  void close();
+
+  // Live views.
+  aggregate::Summary summary() const;  // merged across workers
+  const aggregate::LiveWindows& windows() const { return windows_; }
+  const IngestCounters& counters() const { return counters_; }
+  core::QueueStats queue_stats() const { return queue_.stats(); }
+  double queue_usage() const { return queue_.usage(); }
+  size_t queue_capacity_lines() const { return options_.queue_lines; }
+  size_t workers() const { return pool_.active(); }
+  const IngestOptions& options() const { return options_; }
+  // Lines per second processed, over the last few seconds.
+  double processing_rate() const;
+
+ private:
+  struct QueueBacklog : core::Backlog {
+    const core::BoundedQueue<IngestBatch>* q = nullptr;
+    double usage() const override { return q->usage(); }
+  };
+  struct PoolWorkers : core::ScalableWorkers {
+    core::WorkerPool* pool = nullptr;
+    size_t workers() const override { return pool->active(); }
+    void add_worker() override { pool->spawn(1); }
+    void remove_worker() override { pool->retire_one(); }
+  };
+  struct WorkerState {
+    std::mutex mutex;
+    aggregate::Summary summary;
+  };
+
+  void worker_loop(std::stop_token stop);
+  void process(const IngestBatch& batch, WorkerState& state);
+  // A worker borrows a state for its life and gives it back when it retires,
+  // so autoscaling up and down reuses states instead of piling them up.
+  WorkerState* acquire_state();
+  void release_state(WorkerState* state);
+
+  IngestOptions options_;
+  sinks::RowSink* sink_;
+  core::BoundedQueue<IngestBatch> queue_;
+  core::WorkerPool pool_;
+  QueueBacklog backlog_;
+  PoolWorkers scalable_;
+  std::unique_ptr<core::Autoscaler> autoscaler_;
+  aggregate::LiveWindows windows_;
+  IngestCounters counters_;
+
+  mutable std::mutex states_mutex_;
+  std::vector<std::unique_ptr<WorkerState>> states_;  // every state ever made
+  std::vector<WorkerState*> free_states_;
+  WorkerState* edge_state_ = nullptr;  // for add_malformed()
+  std::atomic<bool> closed_{false};
+
+  mutable std::mutex rate_mutex_;
+  mutable std::chrono::steady_clock::time_point rate_at_;
+  mutable uint64_t rate_lines_ = 0;
+  mutable double rate_ = 0;
+};
+
+}  // namespace logstreamer::engine

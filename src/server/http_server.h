@@ -1,0 +1,127 @@
+#pragma once
+// HttpServer: an asynchronous HTTP/1.1 server on Boost.Beast, plain or TLS.
+//
+// What it guarantees, whatever the handler does:
+//  - limits with clear answers: a body over max_body_bytes gets 413, headers
+//    over max_header_bytes 431, a connection over max_connections 503; each
+//    as a JSON body, then the connection is closed (the stream cannot be
+//    resynchronised after an unread body).
+//  - slow clients are cut off: headers must arrive within idle_timeout of the
+//    previous response (or of the connection), a body within read_timeout.
+//  - keep-alive and chunked request bodies (Beast's parser); "Expect:
+//    100-continue" is answered, so curl does not stall a second per POST.
+//  - graceful stop: stop_accepting() closes the listener and every idle
+//    connection; a request already being read or handled is answered, then
+//    its connection closes. wait_idle() returns when none is left.
+//
+// The handler runs on an I/O thread and must not block for long: it answers
+// from memory or hands work to a queue. A reply may instead be an event
+// stream (Server-Sent Events): the session then writes the handler's
+// `next()` every `interval` until the client leaves or the server stops.
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include "absl/status/statusor.h"
+
+namespace logstreamer::server {
+
+namespace beast_http = boost::beast::http;
+using Request = beast_http::request<beast_http::string_body>;
+using Response = beast_http::response<beast_http::string_body>;
+
+struct HttpLimits {
+  size_t max_body_bytes = 8u << 20;
+  size_t max_header_bytes = 16u << 10;
+  std::chrono::milliseconds read_timeout{30000};
+  std::chrono::milliseconds idle_timeout{60000};
+  size_t max_connections = 1024;
+};
+
+struct TlsFiles {
+  std::string cert_chain;  // PEM
+  std::string private_key;  // PEM
+};
+
+struct EventStream {
+  std::chrono::milliseconds interval{1000};
+  std::function<std::string()> next;  // one or more "data: ...\n\n" events
+};
+
+struct Reply {
+  Response response;
+  std::optional<EventStream> stream;  // set: an SSE stream instead of `response`
+};
+
+struct ClientInfo {
+  std::string address;  // peer IP
+};
+
+class Handler {
+ public:
+  virtual ~Handler() = default;
+  virtual Reply handle(Request& request, const ClientInfo& client) = 0;
+};
+
+// Counters the server keeps itself, for /metrics.
+struct ServerCounters {
+  std::atomic<uint64_t> connections_accepted{0};
+  std::atomic<uint64_t> connections_refused{0};  // over max_connections
+  std::atomic<uint64_t> timeouts{0};             // slow clients cut off
+  std::atomic<uint64_t> too_large{0};            // 413
+  std::atomic<uint64_t> headers_too_large{0};    // 431
+  std::atomic<uint64_t> bad_requests{0};         // unparseable HTTP
+  std::atomic<size_t> open_connections{0};
+  std::atomic<size_t> in_flight{0};  // requests being read (body) or handled
+};
+
+// A JSON error reply: {"error": message}.
+Response json_error(beast_http::status status, std::string_view message, unsigned version = 11);
+
+class HttpServer {
+ public:
+  HttpServer(Handler& handler, HttpLimits limits, std::optional<TlsFiles> tls = std::nullopt);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds and listens; port 0 picks a free port. Returns the bound address.
+  absl::StatusOr<boost::asio::ip::tcp::endpoint> listen(const std::string& host, uint16_t port);
+  void start(size_t io_threads);
+  // Graceful stop, first half: no new connections, idle ones closed.
+  void stop_accepting();
+  // Until every connection has closed or `deadline` passes; true if all closed.
+  bool wait_idle(std::chrono::steady_clock::time_point deadline);
+  // Stops the I/O threads (closing what is left) and joins them.
+  void stop();
+
+  const ServerCounters& counters() const { return counters_; }
+  bool stopping() const { return stopping_.load(std::memory_order_acquire); }
+
+  struct Impl;  // sessions reach the shared state through it
+
+ private:
+  void do_accept();
+
+  Handler& handler_;
+  HttpLimits limits_;
+  boost::asio::io_context ioc_;
+  std::unique_ptr<Impl> impl_;
+  ServerCounters counters_;
+  std::atomic<bool> stopping_{false};
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace logstreamer::server

@@ -1,0 +1,125 @@
+#include "sinks/db_writer.h"
+
+#include <algorithm>
+
+#include <spdlog/spdlog.h>
+
+namespace logstreamer::sinks {
+namespace {
+
+int64_t now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+int64_t steady_ns(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
+}
+
+void append(RowBatch& into, RowBatch&& from) {
+  if (into.empty()) {
+    into = std::move(from);
+    return;
+  }
+  std::move(from.events.begin(), from.events.end(), std::back_inserter(into.events));
+  std::move(from.requests.begin(), from.requests.end(), std::back_inserter(into.requests));
+}
+
+}  // namespace
+
+DbWriter::DbWriter(RowStore& store, DbWriterOptions options, SnapshotFn snapshot)
+    : store_(store),
+      options_(options),
+      snapshot_(std::move(snapshot)),
+      queue_(1u << 20, core::FullPolicy::kBlock, options.queue_rows) {}
+
+DbWriter::~DbWriter() { close(std::chrono::steady_clock::now()); }
+
+void DbWriter::start() {
+  const auto now = std::chrono::steady_clock::now();
+  next_snapshot_ = now + options_.snapshot_interval;
+  next_sweep_ = now;  // sweep once at start-up
+  thread_ = std::thread([this] { run(); });
+}
+
+void DbWriter::push(RowBatch rows) {
+  const size_t n = rows.size();
+  if (queue_.offer(rows, n) != core::OfferResult::kAccepted) {
+    // Only after close(): the pipeline drains into the writer before closing it.
+    lost_rows_.fetch_add(n, std::memory_order_relaxed);
+    spdlog::error("database writer closed: {} rows not stored", n);
+  }
+}
+
+uint64_t DbWriter::close(std::chrono::steady_clock::time_point deadline) {
+  deadline_ns_.store(steady_ns(deadline), std::memory_order_release);
+  queue_.close();
+  if (thread_.joinable()) thread_.join();
+  return lost_rows_.load();
+}
+
+bool DbWriter::commit(const RowBatch& rows) {
+  auto backoff = std::chrono::milliseconds(50);
+  for (;;) {
+    const absl::Status st = store_.write(rows);
+    if (st.ok()) {
+      counters_.rows_written.fetch_add(rows.size(), std::memory_order_relaxed);
+      counters_.transactions.fetch_add(1, std::memory_order_relaxed);
+      if (!counters_.healthy.exchange(true)) spdlog::info("database: writes succeed again");
+      return true;
+    }
+    counters_.failures.fetch_add(1, std::memory_order_relaxed);
+    if (counters_.healthy.exchange(false)) spdlog::error("database: {} (retrying)", std::string(st.message()));
+    const auto wake = std::chrono::steady_clock::now() + backoff;
+    if (steady_ns(wake) > deadline_ns_.load(std::memory_order_acquire)) return false;
+    std::this_thread::sleep_until(wake);
+    backoff = std::min(backoff * 2, options_.max_backoff);
+  }
+}
+
+void DbWriter::periodic(std::chrono::steady_clock::time_point now) {
+  if (snapshot_ && now >= next_snapshot_) {
+    next_snapshot_ = now + options_.snapshot_interval;
+    if (store_.write_snapshot(now_us(), snapshot_()).ok()) counters_.snapshots.fetch_add(1);
+  }
+  if (options_.retention.count() > 0 && now >= next_sweep_) {
+    next_sweep_ = now + options_.retention_sweep;
+    const int64_t cutoff = now_us() - std::chrono::duration_cast<std::chrono::microseconds>(options_.retention).count();
+    if (auto st = store_.delete_before(cutoff); !st.ok()) spdlog::warn("database retention: {}", std::string(st.message()));
+  }
+}
+
+void DbWriter::run() {
+  RowBatch pending;
+  auto first_at = std::chrono::steady_clock::now();
+  for (;;) {
+    const auto now = std::chrono::steady_clock::now();
+    periodic(now);
+    auto wait = options_.batch_timeout;
+    if (!pending.empty()) {
+      wait = std::max(std::chrono::milliseconds(0),
+                      std::chrono::duration_cast<std::chrono::milliseconds>(first_at + options_.batch_timeout - now));
+    }
+    auto rows = queue_.pop_for(wait);
+    if (rows) {
+      if (pending.empty()) first_at = std::chrono::steady_clock::now();
+      append(pending, std::move(*rows));
+    }
+    const bool closed_and_empty = !rows && queue_.closed();
+    const bool due = !pending.empty() && (pending.size() >= options_.batch_rows || closed_and_empty ||
+                                          std::chrono::steady_clock::now() >= first_at + options_.batch_timeout);
+    if (due) {
+      if (!commit(pending)) {
+        lost_rows_.fetch_add(pending.size(), std::memory_order_relaxed);
+        spdlog::error("database: gave up at shutdown, {} rows not stored", pending.size());
+      }
+      pending = RowBatch{};
+    }
+    if (closed_and_empty && pending.empty()) break;
+  }
+  // The last snapshot, after the last rows.
+  if (snapshot_ && store_.write_snapshot(now_us(), snapshot_()).ok()) counters_.snapshots.fetch_add(1);
+}
+
+}  // namespace logstreamer::sinks

@@ -1,0 +1,81 @@
+#pragma once
+// DbWriter: the database stage of `serve`. Workers push() parsed rows; one
+// thread commits them in transactions of up to `batch_rows` rows or every
+// `batch_timeout`, whichever comes first.
+//
+// Nothing is lost to a database failure: a failed transaction is retried,
+// with backoff from 50 ms to 5 s, until it commits or the writer is closed
+// with a deadline. Meanwhile the queue fills, push() blocks the workers, the
+// ingest queue fills behind them and HTTP answers 429/503 (the queue's policy
+// decides), so the pressure reaches the senders instead of memory. healthy()
+// turns false while commits fail; /readyz and /metrics show it.
+//
+// The writer also owns the periodic jobs that touch the database: a metric
+// snapshot every `snapshot_interval` (and a last one at close) and the
+// retention sweep.
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <thread>
+
+#include "core/bounded_queue.h"
+#include "sinks/row_sink.h"
+#include "sinks/row_store.h"
+
+namespace logstreamer::sinks {
+
+struct DbWriterOptions {
+  size_t batch_rows = 5000;
+  std::chrono::milliseconds batch_timeout{200};
+  size_t queue_rows = 200000;
+  std::chrono::milliseconds snapshot_interval{60000};
+  std::chrono::seconds retention{7 * 24 * 3600};  // 0: keep everything
+  std::chrono::milliseconds retention_sweep{60000};
+  std::chrono::milliseconds max_backoff{5000};
+};
+
+struct DbWriterCounters {
+  std::atomic<uint64_t> rows_written{0};
+  std::atomic<uint64_t> transactions{0};
+  std::atomic<uint64_t> failures{0};
+  std::atomic<uint64_t> snapshots{0};
+  std::atomic<bool> healthy{true};
+};
+
+class DbWriter final : public RowSink {
+ public:
+  using SnapshotFn = std::function<std::string()>;
+  DbWriter(RowStore& store, DbWriterOptions options, SnapshotFn snapshot = nullptr);
+  ~DbWriter() override;
+
+  void start();
+  void push(RowBatch rows) override;
+  // Stops after committing everything queued; gives up retrying a failing
+  // database at `deadline` (and says how many rows it could not store).
+  uint64_t close(std::chrono::steady_clock::time_point deadline);
+
+  const DbWriterCounters& counters() const { return counters_; }
+  bool healthy() const { return counters_.healthy.load(std::memory_order_acquire); }
+  size_t queued_rows() const { return queue_.stats().bytes; }
+  size_t queue_capacity_rows() const { return options_.queue_rows; }
+
+ private:
+  void run();
+  // Commits `rows`, retrying; false if the deadline passed first.
+  bool commit(const RowBatch& rows);
+  void periodic(std::chrono::steady_clock::time_point now);
+
+  RowStore& store_;
+  DbWriterOptions options_;
+  SnapshotFn snapshot_;
+  core::BoundedQueue<RowBatch> queue_;
+  DbWriterCounters counters_;
+  std::thread thread_;
+  std::atomic<int64_t> deadline_ns_{INT64_MAX};  // steady-clock ns; retries stop after it
+  std::atomic<uint64_t> lost_rows_{0};
+  std::chrono::steady_clock::time_point next_snapshot_, next_sweep_;
+};
+
+}  // namespace logstreamer::sinks

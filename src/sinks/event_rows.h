@@ -1,0 +1,44 @@
+#pragma once
+// EventRow / RequestRow: a parsed line as the database stores it. Unlike a
+// LogRecord (views into a batch), rows own their text, so they can wait in
+// the writer's queue after the batch is gone.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "parse/log_record.h"
+
+namespace logstreamer::sinks {
+
+struct EventRow {
+  int64_t time_us = 0;      // the line's own time, else its arrival time
+  int64_t received_us = 0;  // arrival time
+  parse::Level level = parse::Level::kInfo;
+  parse::Format format = parse::Format::kPlain;
+  std::string service, host, dyno, message;
+  std::string fields;  // a JSON object, or empty
+};
+
+struct RequestRow {
+  int64_t time_us = 0;
+  std::string method, path;
+  int status = 0;
+  double connect_ms = -1, service_ms = -1;  // -1: unknown
+  int64_t bytes = -1;
+  std::string dyno, request_id, client_ip;
+};
+
+struct RowBatch {
+  std::vector<EventRow> events;
+  std::vector<RequestRow> requests;
+  size_t size() const { return events.size() + requests.size(); }
+  bool empty() const { return events.empty() && requests.empty(); }
+};
+
+// Builds rows from a parsed line: host and process come from the syslog
+// header when the line has one; router lines (and any logfmt line) get their
+// key=value pairs as the fields object, JSON lines keep their object.
+void append_rows(std::string_view line, const parse::LogRecord& rec, int64_t received_us, RowBatch& out);
+
+}  // namespace logstreamer::sinks

@@ -1,0 +1,23 @@
+#pragma once
+// RowStore: where the database writer commits rows. One implementation per
+// database (sqlite_store.h); the writer (db_writer.h) owns batching, retries
+// and shutdown, so a new database is one class implementing these three calls.
+#include <cstdint>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "sinks/event_rows.h"
+
+namespace logstreamer::sinks {
+
+class RowStore {
+ public:
+  virtual ~RowStore() = default;
+  // All rows in one transaction: all committed, or none (and an error).
+  virtual absl::Status write(const RowBatch& rows) = 0;
+  virtual absl::Status write_snapshot(int64_t time_us, std::string_view metrics_json) = 0;
+  // Deletes rows older than `cutoff_us`.
+  virtual absl::Status delete_before(int64_t cutoff_us) = 0;
+};
+
+}  // namespace logstreamer::sinks

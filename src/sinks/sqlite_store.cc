@@ -1,0 +1,277 @@
+#include "sinks/sqlite_store.h"
+
+#include <sqlite3.h>
+
+#include <fmt/format.h>
+
+#include "parse/format.h"
+#include "parse/level.h"
+#include "parse/timestamp.h"
+#include "sinks/json_escape.h"
+
+namespace logstreamer::sinks {
+namespace {
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS events (
+  id          INTEGER PRIMARY KEY,
+  time_us     INTEGER NOT NULL,
+  received_us INTEGER NOT NULL,
+  level       TEXT NOT NULL,
+  service     TEXT,
+  host        TEXT,
+  dyno        TEXT,
+  format      TEXT NOT NULL,
+  message     TEXT NOT NULL,
+  fields      TEXT
+);
+CREATE INDEX IF NOT EXISTS events_time ON events(time_us);
+CREATE INDEX IF NOT EXISTS events_level_time ON events(level, time_us);
+CREATE INDEX IF NOT EXISTS events_service_time ON events(service, time_us);
+CREATE TABLE IF NOT EXISTS http_requests (
+  id         INTEGER PRIMARY KEY,
+  time_us    INTEGER NOT NULL,
+  method     TEXT,
+  path       TEXT,
+  status     INTEGER,
+  connect_ms REAL,
+  service_ms REAL,
+  bytes      INTEGER,
+  dyno       TEXT,
+  request_id TEXT,
+  client_ip  TEXT
+);
+CREATE INDEX IF NOT EXISTS http_requests_time ON http_requests(time_us);
+CREATE TABLE IF NOT EXISTS metric_snapshots (
+  id      INTEGER PRIMARY KEY,
+  time_us INTEGER NOT NULL,
+  metrics TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS metric_snapshots_time ON metric_snapshots(time_us);
+)sql";
+
+// Statements are finalized by their owner; this resets one after each use.
+struct Reset {
+  sqlite3_stmt* s;
+  ~Reset() {
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+  }
+};
+
+void bind_text(sqlite3_stmt* s, int i, std::string_view v) {
+  if (v.empty()) {
+    sqlite3_bind_null(s, i);
+  } else {
+    sqlite3_bind_text(s, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+  }
+}
+
+std::string_view column_text(sqlite3_stmt* s, int i) {
+  const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s, i));
+  return p == nullptr ? std::string_view{} : std::string_view(p, static_cast<size_t>(sqlite3_column_bytes(s, i)));
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, bool read_only) {
+  sqlite3* db = nullptr;
+  const int flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+                    SQLITE_OPEN_NOMUTEX;
+  if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
+    std::string msg = db != nullptr ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    return absl::UnavailableError(fmt::format("cannot open database {}: {}", path, msg));
+  }
+  std::unique_ptr<SqliteStore> store(new SqliteStore(db));
+  sqlite3_busy_timeout(db, 5000);
+  if (!read_only) {
+    // WAL: readers (the API) never block the writer; NORMAL sync is durable
+    // against a crash of this process, and fast (fsync at checkpoints).
+    if (auto st = store->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"); !st.ok()) return st;
+    if (auto st = store->exec(kSchema); !st.ok()) return st;
+    if (auto st = store->prepare_writes(); !st.ok()) return st;
+  }
+  return store;
+}
+
+SqliteStore::~SqliteStore() {
+  sqlite3_finalize(insert_event_);
+  sqlite3_finalize(insert_request_);
+  sqlite3_finalize(insert_snapshot_);
+  sqlite3_close(db_);
+}
+
+absl::Status SqliteStore::error(std::string_view what) const {
+  return absl::UnavailableError(fmt::format("sqlite: {}: {}", what, sqlite3_errmsg(db_)));
+}
+
+absl::Status SqliteStore::exec(const char* sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err != nullptr ? err : "unknown error";
+    sqlite3_free(err);
+    return absl::UnavailableError(fmt::format("sqlite: {}", msg));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SqliteStore::prepare_writes() {
+  auto prep = [&](const char* sql, sqlite3_stmt** out) {
+    return sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, out, nullptr) == SQLITE_OK;
+  };
+  if (!prep("INSERT INTO events(time_us, received_us, level, service, host, dyno, format, message, fields) "
+            "VALUES(?,?,?,?,?,?,?,?,?)",
+            &insert_event_) ||
+      !prep("INSERT INTO http_requests(time_us, method, path, status, connect_ms, service_ms, bytes, dyno, "
+            "request_id, client_ip) VALUES(?,?,?,?,?,?,?,?,?,?)",
+            &insert_request_) ||
+      !prep("INSERT INTO metric_snapshots(time_us, metrics) VALUES(?,?)", &insert_snapshot_)) {
+    return error("prepare");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SqliteStore::write(const RowBatch& rows) {
+  if (auto st = exec("BEGIN"); !st.ok()) return st;
+  auto fail = [&](std::string_view what) {
+    absl::Status st = error(what);
+    exec("ROLLBACK").IgnoreError();
+    return st;
+  };
+  for (const EventRow& e : rows.events) {
+    sqlite3_stmt* s = insert_event_;
+    Reset reset{s};
+    sqlite3_bind_int64(s, 1, e.time_us);
+    sqlite3_bind_int64(s, 2, e.received_us);
+    bind_text(s, 3, parse::level_name(e.level));
+    bind_text(s, 4, e.service);
+    bind_text(s, 5, e.host);
+    bind_text(s, 6, e.dyno);
+    bind_text(s, 7, parse::format_name(e.format));
+    sqlite3_bind_text(s, 8, e.message.data(), static_cast<int>(e.message.size()), SQLITE_STATIC);
+    bind_text(s, 9, e.fields);
+    if (sqlite3_step(s) != SQLITE_DONE) return fail("insert event");
+  }
+  for (const RequestRow& r : rows.requests) {
+    sqlite3_stmt* s = insert_request_;
+    Reset reset{s};
+    sqlite3_bind_int64(s, 1, r.time_us);
+    bind_text(s, 2, r.method);
+    bind_text(s, 3, r.path);
+    if (r.status > 0) sqlite3_bind_int(s, 4, r.status);
+    if (r.connect_ms >= 0) sqlite3_bind_double(s, 5, r.connect_ms);
+    if (r.service_ms >= 0) sqlite3_bind_double(s, 6, r.service_ms);
+    if (r.bytes >= 0) sqlite3_bind_int64(s, 7, r.bytes);
+    bind_text(s, 8, r.dyno);
+    bind_text(s, 9, r.request_id);
+    bind_text(s, 10, r.client_ip);
+    if (sqlite3_step(s) != SQLITE_DONE) return fail("insert request");
+  }
+  if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) return fail("commit");
+  return absl::OkStatus();
+}
+
+absl::Status SqliteStore::write_snapshot(int64_t time_us, std::string_view metrics_json) {
+  Reset reset{insert_snapshot_};
+  sqlite3_bind_int64(insert_snapshot_, 1, time_us);
+  sqlite3_bind_text(insert_snapshot_, 2, metrics_json.data(), static_cast<int>(metrics_json.size()),
+                    SQLITE_STATIC);
+  if (sqlite3_step(insert_snapshot_) != SQLITE_DONE) return error("insert snapshot");
+  return absl::OkStatus();
+}
+
+absl::Status SqliteStore::delete_before(int64_t cutoff_us) {
+  for (const char* table : {"events", "http_requests", "metric_snapshots"}) {
+    sqlite3_stmt* s = nullptr;
+    const std::string sql = fmt::format("DELETE FROM {} WHERE time_us < ?", table);
+    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &s, nullptr) != SQLITE_OK) return error("prepare delete");
+    sqlite3_bind_int64(s, 1, cutoff_us);
+    const int rc = sqlite3_step(s);
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE) return error("delete");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int64_t> SqliteStore::count(std::string_view table) {
+  if (table != "events" && table != "http_requests" && table != "metric_snapshots") {
+    return absl::InvalidArgumentError("unknown table");
+  }
+  sqlite3_stmt* s = nullptr;
+  const std::string sql = fmt::format("SELECT count(*) FROM {}", table);
+  if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &s, nullptr) != SQLITE_OK) return error("prepare count");
+  int64_t n = -1;
+  if (sqlite3_step(s) == SQLITE_ROW) n = sqlite3_column_int64(s, 0);
+  sqlite3_finalize(s);
+  if (n < 0) return error("count");
+  return n;
+}
+
+absl::StatusOr<EventPage> SqliteStore::query_events(const EventQuery& q) {
+  // Every user value is a bound parameter; only the shape of the SQL varies.
+  std::string sql =
+      "SELECT id, time_us, received_us, level, service, host, dyno, format, message, fields FROM events WHERE 1";
+  if (!q.level.empty()) sql += " AND level = ?1";
+  if (!q.service.empty()) sql += " AND service = ?2";
+  if (q.since_us) sql += " AND time_us >= ?3";
+  if (q.until_us) sql += " AND time_us < ?4";
+  if (!q.text.empty()) sql += " AND instr(message, ?5) > 0";
+  if (q.cursor) sql += " AND id < ?6";
+  sql += " ORDER BY id DESC LIMIT ?7";
+  sqlite3_stmt* s = nullptr;
+  if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &s, nullptr) != SQLITE_OK) return error("prepare query");
+  if (!q.level.empty()) bind_text(s, 1, q.level);
+  if (!q.service.empty()) bind_text(s, 2, q.service);
+  if (q.since_us) sqlite3_bind_int64(s, 3, *q.since_us);
+  if (q.until_us) sqlite3_bind_int64(s, 4, *q.until_us);
+  if (!q.text.empty()) bind_text(s, 5, q.text);
+  if (q.cursor) sqlite3_bind_int64(s, 6, *q.cursor);
+  sqlite3_bind_int64(s, 7, static_cast<int64_t>(q.limit));
+
+  EventPage page;
+  fmt::memory_buffer out;
+  out.push_back('[');
+  int64_t last_id = 0;
+  int rc;
+  auto str_or_null = [&](int col) {
+    if (sqlite3_column_type(s, col) == SQLITE_NULL) {
+      fmt::format_to(std::back_inserter(out), "null");
+    } else {
+      append_json_string(out, column_text(s, col));
+    }
+  };
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    if (page.count > 0) out.push_back(',');
+    last_id = sqlite3_column_int64(s, 0);
+    const int64_t time_us = sqlite3_column_int64(s, 1);
+    fmt::format_to(std::back_inserter(out), "{{\"id\":{},\"time\":\"{}\",\"time_us\":{},\"received_us\":{},\"level\":",
+                   last_id, parse::format_rfc3339(time_us), time_us, sqlite3_column_int64(s, 2));
+    str_or_null(3);
+    const char* keys[] = {"service", "host", "dyno", "format", "message"};
+    for (int i = 0; i < 5; ++i) {
+      fmt::format_to(std::back_inserter(out), ",\"{}\":", keys[i]);
+      str_or_null(4 + i);
+    }
+    // `fields` is stored as JSON already.
+    fmt::format_to(std::back_inserter(out), ",\"fields\":");
+    const std::string_view fields = column_text(s, 9);
+    if (fields.empty()) {
+      fmt::format_to(std::back_inserter(out), "null");
+    } else if (fields.front() == '{' && fields.back() == '}') {
+      out.append(fields);
+    } else {
+      append_json_string(out, fields);  // never emit a document that is not JSON
+    }
+    out.push_back('}');
+    ++page.count;
+  }
+  sqlite3_finalize(s);
+  if (rc != SQLITE_DONE) return error("query");
+  out.push_back(']');
+  page.items_json = fmt::to_string(out);
+  if (page.count == q.limit && page.count > 0) page.next_cursor = last_id;
+  return page;
+}
+
+}  // namespace logstreamer::sinks
