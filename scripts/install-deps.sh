@@ -14,8 +14,10 @@ packages=(
   libboost-dev libssl-dev libtomlplusplus-dev libsqlite3-dev sqlite3
   # serve's tests and benchmarks: HTTP client, promtool, load generator, a
   # baseline server, the dashboard's browser test and its npm packages
-  curl prometheus wrk nginx-light chromium nodejs npm openssl
+  curl prometheus wrk nginx-light chromium openssl
 )
+# Node.js may come from elsewhere (NodeSource bundles npm): Debian's only if absent.
+command -v npm >/dev/null || packages+=(nodejs npm)
 
 missing=()
 for p in "${packages[@]}"; do
