@@ -1,0 +1,85 @@
+#include "cli/serve_config.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+namespace logstreamer::cli {
+namespace {
+
+std::string write_toml(const std::string& text) {
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("ls-config-" + std::to_string(::getpid()) + "-" +
+                     ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".toml");
+  std::ofstream(path) << text;
+  return path.string();
+}
+
+TEST(ServeConfig, DurationsAndSizes) {
+  std::chrono::milliseconds ms{};
+  EXPECT_TRUE(parse_duration("500ms", ms));
+  EXPECT_EQ(ms.count(), 500);
+  EXPECT_TRUE(parse_duration("7d", ms));
+  EXPECT_EQ(ms.count(), 7LL * 86400000);
+  EXPECT_TRUE(parse_duration("1.5s", ms));
+  EXPECT_EQ(ms.count(), 1500);
+  EXPECT_FALSE(parse_duration("soon", ms));
+  EXPECT_FALSE(parse_duration("5 weeks", ms));
+  size_t n = 0;
+  EXPECT_TRUE(parse_size("8MiB", n));
+  EXPECT_EQ(n, 8u << 20);
+  EXPECT_TRUE(parse_size("1000", n));
+  EXPECT_EQ(n, 1000u);
+  EXPECT_FALSE(parse_size("lots", n));
+}
+
+TEST(ServeConfig, TomlThenEnvThenFlagsWin) {
+  ServeFlags flags;
+  flags.config_file = write_toml(
+      "listen = \"127.0.0.1:9000\"\nqueue_lines = 1234\npolicy = \"drop_newest\"\nauth = [\"a:b\", \"c:d\"]\n"
+      "retention = \"2d\"\nalert_error_rate_warning = 0.02\n");
+  ::setenv("LOGSTREAMER_QUEUE_LINES", "5678", 1);
+  flags.given["policy"] = {"block"};
+  ServeConfig c;
+  const absl::Status st = resolve_serve_config(flags, c);
+  ::unsetenv("LOGSTREAMER_QUEUE_LINES");
+  ASSERT_TRUE(st.ok()) << st;
+  EXPECT_EQ(c.listen, "127.0.0.1:9000");
+  EXPECT_EQ(c.queue_lines, 5678u);  // env over TOML
+  EXPECT_EQ(c.policy, core::FullPolicy::kBlock);  // flag over TOML
+  EXPECT_EQ(c.auth, (std::vector<std::string>{"a:b", "c:d"}));
+  EXPECT_EQ(c.retention.count(), 2LL * 86400000);
+  EXPECT_DOUBLE_EQ(c.alert_error_rate_warning, 0.02);
+  std::filesystem::remove(flags.config_file);
+}
+
+TEST(ServeConfig, UnknownKeysAndBadValuesNameTheKey) {
+  struct Case {
+    const char* toml;
+    const char* needle;
+  };
+  for (const Case& k : {Case{"queue_linez = 5\n", "unknown key 'queue_linez'"},
+                        Case{"queue_lines = \"many\"\n", "'queue_lines'"},
+                        Case{"policy = \"sometimes\"\n", "'policy'"},
+                        Case{"listen = \"nowhere\"\n", "'listen'"},
+                        Case{"auth = \"nocolon\"\n", "'auth'"},
+                        Case{"high_water = 3\n", "'high_water'"},
+                        Case{"tls_cert = \"a.pem\"\n", "tls_key"},
+                        Case{"min_workers = 4\nmax_workers = 2\n", "max_workers"},
+                        Case{"this is not toml", "config"}}) {
+    ServeFlags flags;
+    flags.config_file = write_toml(k.toml);
+    ServeConfig c;
+    const absl::Status st = resolve_serve_config(flags, c);
+    EXPECT_FALSE(st.ok()) << k.toml;
+    EXPECT_NE(std::string(st.message()).find(k.needle), std::string::npos) << st.message();
+    std::filesystem::remove(flags.config_file);
+  }
+}
+
+}  // namespace
+}  // namespace logstreamer::cli

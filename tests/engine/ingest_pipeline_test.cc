@@ -1,0 +1,106 @@
+#include "engine/ingest_pipeline.h"
+
+#include <condition_variable>
+#include <mutex>
+
+#include <gtest/gtest.h>
+
+namespace logstreamer::engine {
+namespace {
+
+IngestBatch batch_of(std::string text, uint32_t lines, uint64_t seq = 0) {
+  auto owned = std::make_shared<std::string>(std::move(text));
+  IngestBatch b;
+  b.text = core::Batch(std::shared_ptr<const void>(owned), owned->data(), owned->size(), {0, seq});
+  b.source = IngestSource::kLogdrain;
+  b.lines = lines;
+  b.request_seq = seq;
+  return b;
+}
+
+// A sink that holds every push until released, to fill the queue on purpose.
+class GateSink : public sinks::RowSink {
+ public:
+  void push(sinks::RowBatch rows) override {
+    std::unique_lock lock(m_);
+    ++waiting_;
+    cv_.notify_all();
+    cv_.wait(lock, [&] { return open_; });
+    rows_ += rows.size();
+  }
+  void wait_for_waiting(int n) {
+    std::unique_lock lock(m_);
+    cv_.wait(lock, [&] { return waiting_ >= n; });
+  }
+  void open() {
+    std::lock_guard lock(m_);
+    open_ = true;
+    cv_.notify_all();
+  }
+  size_t rows() {
+    std::lock_guard lock(m_);
+    return rows_;
+  }
+
+ private:
+  std::mutex m_;
+  std::condition_variable cv_;
+  bool open_ = false;
+  int waiting_ = 0;
+  size_t rows_ = 0;
+};
+
+const std::string kFrames =
+    "<190>1 2024-01-20T10:00:00+00:00 host app web.1 - ERROR payment failed\n"
+    "<158>1 2024-01-20T10:00:01+00:00 host heroku router - at=info method=GET path=\"/a\" host=x "
+    "request_id=r1 fwd=\"1.2.3.4\" dyno=web.1 connect=1ms service=25ms status=503 bytes=10\n"
+    "this is not a known format at all\n";
+
+TEST(IngestPipeline, ParsesAggregatesAndStoresRows) {
+  GateSink sink;
+  sink.open();
+  IngestOptions o;
+  o.workers = {2, 2};
+  IngestPipeline p(o, &sink);
+  p.start();
+  for (int i = 0; i < 10; ++i) ASSERT_EQ(p.offer(batch_of(kFrames, 3, i)), core::OfferResult::kAccepted);
+  p.close();
+  const aggregate::Summary s = p.summary();
+  EXPECT_EQ(s.parsed, 20u);
+  EXPECT_EQ(s.malformed, 10u);
+  ASSERT_TRUE(s.http);
+  EXPECT_EQ(s.http->requests, 10u);
+  EXPECT_EQ(p.counters().processed_lines.load(), 30u);
+  EXPECT_EQ(p.counters().accepted_lines[0].load(), 30u);
+  EXPECT_EQ(sink.rows(), 30u);  // 20 events + 10 requests
+  const auto totals = p.windows().totals();
+  EXPECT_EQ(totals.requests, 10u);
+  EXPECT_EQ(totals.errors, 10u);
+  EXPECT_EQ(totals.levels[static_cast<size_t>(parse::Level::kError)], 10u);
+  ASSERT_FALSE(s.samples.sorted().empty());
+  EXPECT_EQ(s.samples.sorted()[0].line, 3u);  // the third line of its request
+}
+
+TEST(IngestPipeline, RejectsWhenFullAndDrainsEverythingAccepted) {
+  GateSink sink;  // closed: the worker blocks on its first batch
+  IngestOptions o;
+  o.workers = {1, 1};
+  o.queue_lines = 6;
+  o.policy = core::FullPolicy::kReject;
+  IngestPipeline p(o, &sink);
+  p.start();
+  ASSERT_EQ(p.offer(batch_of(kFrames, 3, 0)), core::OfferResult::kAccepted);
+  sink.wait_for_waiting(1);  // the worker holds batch 0
+  ASSERT_EQ(p.offer(batch_of(kFrames, 3, 1)), core::OfferResult::kAccepted);
+  ASSERT_EQ(p.offer(batch_of(kFrames, 3, 2)), core::OfferResult::kAccepted);
+  EXPECT_EQ(p.offer(batch_of(kFrames, 3, 3)), core::OfferResult::kRejected);
+  EXPECT_EQ(p.counters().rejected_lines[0].load(), 3u);
+  EXPECT_GE(p.queue_usage(), 1.0);
+  sink.open();
+  p.close();
+  EXPECT_EQ(p.counters().processed_lines.load(), 9u);
+  EXPECT_EQ(p.offer(batch_of(kFrames, 3, 4)), core::OfferResult::kClosed);
+}
+
+}  // namespace
+}  // namespace logstreamer::engine
