@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include <boost/beast/http.hpp>
+#include <fmt/ranges.h>
 #include <simdjson.h>
 #include <spdlog/spdlog.h>
 
@@ -552,21 +553,16 @@ Reply ApiHandler::events(const Request& req) {
 }
 
 bool ApiHandler::ready(std::string& why) const {
-  if (draining_.load()) {
-    why = "shutting down";
-    return false;
-  }
+  std::vector<std::string> reasons;
+  if (draining_.load()) reasons.emplace_back("shutting down");
   const double usage = deps_.pipeline->queue_usage();
   if (usage > deps_.pipeline->options().high_water) {
-    why = fmt::format("queue {:.0f}% full (high-water mark {:.0f}%)", usage * 100,
-                      deps_.pipeline->options().high_water * 100);
-    return false;
+    reasons.push_back(fmt::format("queue {:.0f}% full (high-water mark {:.0f}%)", usage * 100,
+                                  deps_.pipeline->options().high_water * 100));
   }
-  if (deps_.db != nullptr && !deps_.db->healthy()) {
-    why = "database unavailable";
-    return false;
-  }
-  return true;
+  if (deps_.db != nullptr && !deps_.db->healthy()) reasons.emplace_back("database unavailable");
+  why = fmt::format("{}", fmt::join(reasons, "; "));
+  return reasons.empty();
 }
 
 std::string ApiHandler::summary_json() const {
@@ -752,16 +748,17 @@ std::string ApiHandler::metrics_text() const {
   for (const auto& [name, d] : dynos) p.sample("_total", {{"dyno", name}}, static_cast<double>(d->requests));
   p.family("logstreamer_dyno_errors", "counter", "HTTP requests that failed (5xx or H-code), by dyno.");
   for (const auto& [name, d] : dynos) p.sample("_total", {{"dyno", name}}, static_cast<double>(d->errors));
-  p.family("logstreamer_router_response_time_milliseconds", "histogram",
+  p.family("logstreamer_router_response_time_seconds", "histogram",
            "Response times reported by the logs (Heroku router service= time).");
   uint64_t cumulative = 0;
   for (size_t i = 0; i < aggregate::kResponseBucketsMs.size(); ++i) {
     cumulative += totals.response_buckets[i];
-    p.sample("_bucket", {{"le", fmt::format("{}", aggregate::kResponseBucketsMs[i])}}, static_cast<double>(cumulative));
+    p.sample("_bucket", {{"le", fmt::format("{}", aggregate::kResponseBucketsMs[i] / 1000)}},
+             static_cast<double>(cumulative));
   }
   cumulative += totals.response_buckets.back();
   p.sample("_bucket", {{"le", "+Inf"}}, static_cast<double>(cumulative));
-  p.sample("_sum", totals.response_ms.sum());
+  p.sample("_sum", totals.response_ms.sum() / 1000);
   p.sample("_count", static_cast<double>(cumulative));
 
   p.family("logstreamer_http_responses", "counter", "Responses of this server, by endpoint and status class.");

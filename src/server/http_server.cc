@@ -106,13 +106,25 @@ class Session : public SessionBase {
     busy_ = true;
     counters_.in_flight.fetch_add(1, std::memory_order_relaxed);
     in_flight_ = true;
-    beast::get_lowest_layer(derived().stream()).expires_after(limits_.read_timeout);
+    // The body gets read_timeout, on a timer of our own: the stream's own
+    // expiry would close the socket, and a slow sender deserves its 408.
+    beast::get_lowest_layer(derived().stream()).expires_never();
+    body_timed_out_ = false;
+    if (!body_timer_) body_timer_.emplace(beast::get_lowest_layer(derived().stream()).get_executor());
+    body_timer_->expires_after(limits_.read_timeout);
+    body_timer_->async_wait([weak = derived().weak_from_this()](beast::error_code ec) {
+      auto self = weak.lock();
+      if (ec || !self) return;
+      self->body_timed_out_ = true;
+      beast::error_code cancel_ec;
+      beast::get_lowest_layer(self->derived().stream()).socket().cancel(cancel_ec);
+    });
     const auto& req = parser_->get();
     if (beast::iequals(req[http::field::expect], "100-continue") && !parser_->is_done()) {
       auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_, req.version());
       http::async_write(derived().stream(), *cont,
                         [self = derived().shared_from_this(), cont](beast::error_code wec, size_t) {
-                          if (wec) return self->finish_request_and_close();
+                          if (wec || self->body_timed_out_) return self->finish_request_and_close();
                           self->read_body();
                         });
       return;
@@ -126,6 +138,8 @@ class Session : public SessionBase {
   }
 
   void on_body(beast::error_code ec, size_t) {
+    if (body_timer_) body_timer_->cancel();
+    if (body_timed_out_) ec = beast::error::timeout;
     if (ec) return on_read_error(ec);
     Request req = parser_->release();
     Reply reply = handler_.handle(req, client_);
@@ -244,11 +258,13 @@ class Session : public SessionBase {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::optional<EventStream> events_;
-  std::optional<net::steady_timer> timer_;
+  std::optional<net::steady_timer> timer_;       // event streams
+  std::optional<net::steady_timer> body_timer_;  // the read timeout of a body
   std::list<std::weak_ptr<SessionBase>>::iterator registration_;
   bool registered_ = false;
   bool busy_ = false;
   bool in_flight_ = false;
+  bool body_timed_out_ = false;
   bool closing_ = false;
   bool keep_alive_ = true;
 };

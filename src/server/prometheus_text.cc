@@ -24,7 +24,10 @@ void append_escaped(fmt::memory_buffer& out, std::string_view v) {
 
 void PrometheusText::family(std::string_view name, std::string_view type, std::string_view help) {
   name_.assign(name);
-  fmt::format_to(std::back_inserter(out_), "# HELP {} {}\n# TYPE {} {}\n", name, help, name, type);
+  // In the text format a counter's HELP and TYPE name its samples' full
+  // name, "_total" included (promtool checks this).
+  const std::string full = type == "counter" ? name_ + "_total" : name_;
+  fmt::format_to(std::back_inserter(out_), "# HELP {} {}\n# TYPE {} {}\n", full, help, full, type);
 }
 
 void PrometheusText::sample(std::string_view suffix, Labels labels, double value) {

@@ -15,7 +15,7 @@ class PrometheusText {
  public:
   using Labels = std::initializer_list<std::pair<std::string_view, std::string_view>>;
 
-  // type: "counter", "gauge" or "histogram".
+  // type: "counter" (samples then use suffix "_total"), "gauge" or "histogram".
   void family(std::string_view name, std::string_view type, std::string_view help);
   // `suffix` for histograms ("_bucket", "_sum", "_count") and counters ("_total").
   void sample(std::string_view suffix, Labels labels, double value);

@@ -131,7 +131,7 @@ TEST(PrometheusText, FamiliesLabelsAndEscaping) {
   p.sample("", 0.25);
   p.sample("", std::numeric_limits<double>::infinity());
   EXPECT_EQ(p.str(),
-            "# HELP x_requests Requests.\n# TYPE x_requests counter\n"
+            "# HELP x_requests_total Requests.\n# TYPE x_requests_total counter\n"
             "x_requests_total{path=\"a\\\"b\\\\c\\nd\"} 3\n"
             "# HELP x_ratio A ratio.\n# TYPE x_ratio gauge\nx_ratio 0.25\nx_ratio +Inf\n");
 }
