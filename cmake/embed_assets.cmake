@@ -6,6 +6,7 @@ set(assets
   "/index.html|${WEB_DIR}/index.html|text/html"
   "/app.js|${WEB_DIR}/app.js|text/javascript"
   "/style.css|${WEB_DIR}/style.css|text/css"
+  "/favicon.svg|${WEB_DIR}/favicon.svg|image/svg+xml"
   "/vendor/uPlot.iife.min.js|${WEB_DIR}/node_modules/uplot/dist/uPlot.iife.min.js|text/javascript"
   "/vendor/uPlot.min.css|${WEB_DIR}/node_modules/uplot/dist/uPlot.min.css|text/css")
 

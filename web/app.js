@@ -27,7 +27,7 @@ function makeChart(id, series) {
   const opts = {
     width: Math.max(el.clientWidth, 300),
     height: 200,
-    series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 1.5, fill: s.fill, points: { show: false } }))],
+    series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 1.5, fill: s.fill }))],
     axes: [
       { stroke: "#8b98a5", grid: { stroke: "#263341" }, ticks: { stroke: "#263341" } },
       { stroke: "#8b98a5", grid: { stroke: "#263341" }, ticks: { stroke: "#263341" }, size: 60 },

@@ -277,7 +277,7 @@ void add_serve_flags(CLI::App& cmd, ServeFlags& flags) {
     if (!def.empty()) help += fmt::format(" [default: {}]", def);
     help += fmt::format(" (env {})", env_of(s.key));
     auto* opt = cmd.add_option(flag_of(s.key), flags.given[s.key], help);
-    if (!s.list) opt->expected(1);
+    if (!s.list) opt->expected(1)->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);  // the last one wins
     opt->type_name(s.list ? "TEXT ..." : "VALUE");
   }
 }
