@@ -18,6 +18,7 @@
 
 #include "aggregate/message_template.h"
 #include "parse/line_parser.h"
+#include "sources/http/logplex_frames.h"
 
 namespace logstreamer::fuzz {
 
@@ -59,8 +60,30 @@ inline void run_template(std::string_view message) {
   check(fast.size() <= aggregate::kMaxTemplateBytes, "template fits its buffer");
 }
 
-// `target`: a format name, "auto" or "template". Returns false for an unknown name.
+// A logplex body: the split yields exactly one line per frame, never more
+// bytes than it was given (plus newlines), and each line parses cleanly or not.
+inline void run_logplex(std::string_view body) {
+  std::string lines;
+  const sources::LogplexSplit s = sources::split_logplex(body, lines);
+  size_t newlines = 0;
+  for (char c : lines) newlines += c == '\n' ? 1 : 0;
+  check(newlines == s.frames, "one line per frame");
+  check(lines.size() <= body.size() + s.frames, "no bytes invented");
+  check(s.malformed <= 1 && (s.malformed == 0) == s.error.empty(), "malformed tail reported with a reason");
+  std::string_view rest = lines;
+  while (!rest.empty()) {
+    const size_t nl = rest.find('\n');
+    run_parser(std::nullopt, rest.substr(0, nl));
+    rest.remove_prefix(nl + 1);
+  }
+}
+
+// `target`: a format name, "auto", "template" or "logplex". Returns false for an unknown name.
 inline bool run(std::string_view target, std::string_view input) {
+  if (target == "logplex") {
+    run_logplex(input);
+    return true;
+  }
   if (target == "template") {
     run_template(input);
     return true;

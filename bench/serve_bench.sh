@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# make bench (serve part): `logstreamer serve` under wrk, in the same run as
+# a baseline of nginx answering 204 on the same machine.
+#
+#   DURATION=10 RUNS=3 bench/serve_bench.sh
+#
+# Reports, as medians of RUNS:
+#  1. small bodies (1 logplex frame): requests/s of nginx and of serve, ratio;
+#  2. 100-frame bodies without storage: requests/s and lines/s ingested;
+#  3. 100-frame bodies with SQLite: lines/s committed to the database;
+#  4. P50/P99 request latency at half the peak rate of (2);
+#  5. serve's peak RSS.
+# Both servers and wrk share the machine's 2 cores: figures are for
+# comparison in one run, not absolutes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BIN=$(realpath build/release/src/logstreamer)
+DURATION=${DURATION:-10}
+RUNS=${RUNS:-3}
+CONNS=${CONNS:-32}
+THREADS=${THREADS:-1}
+RESULTS=bench/results
+mkdir -p "$RESULTS"
+for tool in wrk nginx; do
+  command -v $tool >/dev/null || [[ -x /usr/sbin/$tool ]] || { echo "bench: $tool missing (make deps)" >&2; exit 2; }
+done
+WORK=$(mktemp -d /tmp/logstreamer-serve-bench.XXXXXX)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+
+# wrk_run URL FRAMES [DELAY_MS] -> "requests_per_s non2xx p50_ms p99_ms"
+wrk_run() {
+  local out
+  out=$(FRAMES=$2 DELAY_MS=${3:-0} wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency \
+    -s bench/serve_logplex.lua "$1" 2>&1)
+  local rps non2xx p50 p99
+  rps=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")
+  non2xx=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' <<<"$out")
+  p50=$(awk '$1 == "50%" { print $2 }' <<<"$out")
+  p99=$(awk '$1 == "99%" { print $2 }' <<<"$out")
+  to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; print n }'; }
+  echo "$rps ${non2xx:-0} $(to_ms "$p50") $(to_ms "$p99")"
+}
+
+# --- nginx: 204 for everything, body read and discarded ----------------------
+nginx_port=$(free_port)
+mkdir -p "$WORK/nginx"
+cat > "$WORK/nginx/nginx.conf" <<NGINX
+worker_processes auto;
+daemon off;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $WORK/nginx/body;
+  client_body_buffer_size 64k;
+  server {
+    listen 127.0.0.1:$nginx_port;
+    location / { return 204; }
+  }
+}
+NGINX
+/usr/sbin/nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" &
+pids+=($!)
+
+start_serve() {  # start_serve ARGS... -> sets SERVE_ADDR, SERVE_PID
+  rm -f "$WORK/ready"
+  "$BIN" serve --listen 127.0.0.1:0 --ready-file "$WORK/ready" --queue-lines 1000000 "$@" \
+    > "$WORK/serve.out" 2> "$WORK/serve.err" &
+  SERVE_PID=$!
+  pids+=($SERVE_PID)
+  for _ in $(seq 1 3000); do [[ -s $WORK/ready ]] && break; sleep 0.01; done
+  SERVE_ADDR=$(cat "$WORK/ready")
+}
+stop_serve() {
+  PEAK_RSS_KB=$(awk '/^VmHWM:/ { print $2 }' "/proc/$SERVE_PID/status")
+  kill -TERM "$SERVE_PID"
+  wait "$SERVE_PID" || true
+}
+metric() { curl -s "http://$SERVE_ADDR/metrics" | awk -v k="$1" '$1 == k { print $2 }'; }
+
+for _ in $(seq 1 300); do curl -s -o /dev/null "http://127.0.0.1:$nginx_port/" && break; sleep 0.01; done
+
+echo "serve bench: wrk -c$CONNS -t$THREADS, ${DURATION}s x $RUNS runs, $(nproc) cores"
+: > "$WORK/small_nginx"; : > "$WORK/small_serve"; : > "$WORK/big_rps"; : > "$WORK/big_lines"
+: > "$WORK/db_lines"; : > "$WORK/rss"
+for run in $(seq 1 "$RUNS"); do
+  # 1. small bodies
+  read -r rps _ _ _ < <(wrk_run "http://127.0.0.1:$nginx_port/logdrains" 1)
+  echo "$rps" >> "$WORK/small_nginx"
+  start_serve --db none
+  read -r rps non2xx _ _ < <(wrk_run "http://$SERVE_ADDR/logdrains" 1)
+  echo "$rps" >> "$WORK/small_serve"
+  # 2. 100-frame bodies, no storage
+  before=$(metric logstreamer_processed_lines_total)
+  start=$(date +%s.%N)
+  read -r rps non2xx _ _ < <(wrk_run "http://$SERVE_ADDR/logdrains" 100)
+  # Lines ingested: processed by the workers during the run (after the queue drained).
+  for _ in $(seq 1 500); do
+    q=$(metric logstreamer_queue_lines); [[ ${q:-1} == 0 ]] && break; sleep 0.01
+  done
+  after=$(metric logstreamer_processed_lines_total)
+  end=$(date +%s.%N)
+  echo "$rps" >> "$WORK/big_rps"
+  awk -v a="$after" -v b="$before" -v s="$start" -v e="$end" 'BEGIN { print (a - b) / (e - s) }' >> "$WORK/big_lines"
+  echo "  run $run: rejected (429) during the 100-frame run: $non2xx"
+  stop_serve
+  echo "$PEAK_RSS_KB" >> "$WORK/rss"
+  # 3. with SQLite: rows committed per second
+  rm -f "$WORK"/bench.db*
+  start_serve --db "$WORK/bench.db" --db-batch-rows 20000
+  start=$(date +%s.%N)
+  read -r rps non2xx _ _ < <(wrk_run "http://$SERVE_ADDR/logdrains" 100)
+  stop_serve  # commits what was accepted
+  end=$(date +%s.%N)
+  events=$(sqlite3 "$WORK/bench.db" 'select count(*) from events')
+  awk -v n="$events" -v s="$start" -v e="$end" 'BEGIN { print n / (e - s) }' >> "$WORK/db_lines"
+done
+
+small_nginx=$(median < "$WORK/small_nginx")
+small_serve=$(median < "$WORK/small_serve")
+big_rps=$(median < "$WORK/big_rps")
+big_lines=$(median < "$WORK/big_lines")
+db_lines=$(median < "$WORK/db_lines")
+rss=$(median < "$WORK/rss")
+
+# 4. latency at half the peak 100-frame request rate: each connection waits
+# so that CONNS connections offer about big_rps / 2 requests per second.
+start_serve --db none
+delay=$(awk -v c="$CONNS" -v r="$big_rps" 'BEGIN { printf "%d", c * 1000 / (r / 2) }')
+read -r half_rps _ p50 p99 < <(wrk_run "http://$SERVE_ADDR/logdrains" 100 "$delay")
+stop_serve
+
+{
+  echo "serve bench ($(date -u +%FT%TZ), $(nproc) cores, wrk -c$CONNS, ${DURATION}s x $RUNS, medians)"
+  printf '  small bodies (1 frame):  nginx 204 %10.0f req/s   serve %10.0f req/s   ratio %.2f\n' \
+    "$small_nginx" "$small_serve" "$(awk -v a="$small_serve" -v b="$small_nginx" 'BEGIN { print a / b }')"
+  printf '  100-frame bodies, no db: %10.0f req/s   %12.0f lines/s ingested\n' "$big_rps" "$big_lines"
+  printf '  100-frame bodies, SQLite:%10s         %12.0f lines/s committed\n' "" "$db_lines"
+  printf '  latency at half peak (%.0f req/s offered, %.0f served): P50 %.2f ms  P99 %.2f ms\n' \
+    "$(awk -v r="$big_rps" 'BEGIN { print r / 2 }')" "$half_rps" "$p50" "$p99"
+  printf '  serve peak RSS: %.1f MiB\n' "$(awk -v k="$rss" 'BEGIN { print k / 1024 }')"
+} | tee "$RESULTS/serve-$(date -u +%Y%m%dT%H%M%SZ).txt"
