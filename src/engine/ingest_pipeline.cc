@@ -124,6 +124,10 @@ void IngestPipeline::process(const IngestBatch& batch, WorkerState& state) {
   aggregate::LinePosition pos{static_cast<uint32_t>(batch.source), batch.request_seq, 0};
   parse::LogRecord rec;
   uint64_t lines = 0;
+  // Counted per batch, added to the shared atomics once: per-line atomic
+  // increments from every worker would bounce one cache line between cores.
+  std::array<uint64_t, parse::kFormatCount> by_format{};
+  std::array<uint64_t, static_cast<size_t>(parse::ParseError::kCount)> by_reason{};
   {
   std::lock_guard lock(state.mutex);  // uncontended but for /api/summary readers
   aggregate::Summary& summary = state.summary;
@@ -146,13 +150,13 @@ void IngestPipeline::process(const IngestBatch& batch, WorkerState& state) {
     if (err != parse::ParseError::kOk) {
       summary.add_malformed(here, err, line);
       ++slot.malformed;
-      counters_.malformed_by_reason[static_cast<size_t>(err)].fetch_add(1, std::memory_order_relaxed);
+      ++by_reason[static_cast<size_t>(err)];
       continue;
     }
     const bool in_batch = rec.message.data() >= text.data() && rec.message.data() <= end;
     summary.add(rec, in_batch ? end : nullptr);
     slot.add(rec, options_.slow_ms);
-    counters_.parsed_by_format[static_cast<size_t>(rec.format)].fetch_add(1, std::memory_order_relaxed);
+    ++by_format[static_cast<size_t>(rec.format)];
     if (rec.level >= parse::Level::kError && errors.size() < aggregate::LiveWindows::kMaxRecentErrors) {
       errors.push_back({now_us, rec.has_time ? rec.unix_us : 0, std::string(parse::level_name(rec.level)),
                         std::string(rec.service), std::string(rec.message.substr(0, 500))});
@@ -162,6 +166,12 @@ void IngestPipeline::process(const IngestBatch& batch, WorkerState& state) {
   }  // the summary's lock: not held while the sink may block
   windows_.merge(slot);
   for (auto& e : errors) windows_.add_error(std::move(e));
+  for (size_t i = 0; i < by_format.size(); ++i) {
+    if (by_format[i] != 0) counters_.parsed_by_format[i].fetch_add(by_format[i], std::memory_order_relaxed);
+  }
+  for (size_t i = 0; i < by_reason.size(); ++i) {
+    if (by_reason[i] != 0) counters_.malformed_by_reason[i].fetch_add(by_reason[i], std::memory_order_relaxed);
+  }
   counters_.processed_lines.fetch_add(lines, std::memory_order_relaxed);
   counters_.processed_batches.fetch_add(1, std::memory_order_relaxed);
   if (sink_ != nullptr && !rows.empty()) sink_->push(std::move(rows));

@@ -43,8 +43,8 @@ class SessionBase {
 };
 
 struct HttpServer::Impl {
-  explicit Impl(net::io_context& ioc) : acceptor(net::make_strand(ioc)) {}
-  tcp::acceptor acceptor;
+  explicit Impl(net::io_context& ioc) : acceptor(std::in_place, net::make_strand(ioc)) {}
+  std::optional<tcp::acceptor> acceptor;
   std::optional<net::ssl::context> ssl;
   std::mutex mutex;
   std::list<std::weak_ptr<SessionBase>> sessions;
@@ -342,7 +342,10 @@ class TlsSession : public Session<TlsSession>, public std::enable_shared_from_th
 }  // namespace
 
 HttpServer::HttpServer(Handler& handler, HttpLimits limits, std::optional<TlsFiles> tls)
-    : handler_(handler), limits_(limits), impl_(std::make_unique<Impl>(ioc_)) {
+    : handler_(handler),
+      limits_(limits),
+      ioc_(std::make_unique<net::io_context>()),
+      impl_(std::make_unique<Impl>(*ioc_)) {
   if (tls) {
     impl_->ssl.emplace(net::ssl::context::tls_server);
     impl_->ssl->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
@@ -353,14 +356,19 @@ HttpServer::HttpServer(Handler& handler, HttpLimits limits, std::optional<TlsFil
   }
 }
 
-HttpServer::~HttpServer() { stop(); }
+HttpServer::~HttpServer() {
+  stop();
+  impl_->acceptor.reset();
+  ioc_.reset();  // destroys unfinished handlers, and with them the last sessions
+  impl_.reset();
+}
 
 absl::StatusOr<tcp::endpoint> HttpServer::listen(const std::string& host, uint16_t port) {
   beast::error_code ec;
   const auto address = net::ip::make_address(host, ec);
   if (ec) return absl::InvalidArgumentError(fmt::format("--listen: '{}' is not an IP address", host));
   tcp::endpoint endpoint{address, port};
-  auto& acc = impl_->acceptor;
+  auto& acc = *impl_->acceptor;
   acc.open(endpoint.protocol(), ec);
   if (!ec) acc.set_option(net::socket_base::reuse_address(true), ec);
   if (!ec) acc.bind(endpoint, ec);
@@ -372,14 +380,14 @@ absl::StatusOr<tcp::endpoint> HttpServer::listen(const std::string& host, uint16
 void HttpServer::start(size_t io_threads) {
   do_accept();
   for (size_t i = 0; i < std::max<size_t>(1, io_threads); ++i) {
-    threads_.emplace_back([this] { ioc_.run(); });
+    threads_.emplace_back([this] { ioc_->run(); });
   }
 }
 
 void HttpServer::do_accept() {
-  impl_->acceptor.async_accept(net::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
+  impl_->acceptor->async_accept(net::make_strand(*ioc_), [this](beast::error_code ec, tcp::socket socket) {
     if (ec) {
-      if (ec == net::error::operation_aborted || !impl_->acceptor.is_open()) return;
+      if (ec == net::error::operation_aborted || !impl_->acceptor->is_open()) return;
       return do_accept();  // e.g. EMFILE: keep serving the connections we have
     }
     if (stopping()) return;
@@ -417,9 +425,9 @@ void HttpServer::do_accept() {
 
 void HttpServer::stop_accepting() {
   if (stopping_.exchange(true)) return;
-  net::post(impl_->acceptor.get_executor(), [this] {
+  net::post(impl_->acceptor->get_executor(), [this] {
     beast::error_code ec;
-    impl_->acceptor.close(ec);
+    impl_->acceptor->close(ec);
   });
   std::vector<std::shared_ptr<SessionBase>> live;
   {
@@ -442,7 +450,7 @@ bool HttpServer::wait_idle(std::chrono::steady_clock::time_point deadline) {
 
 void HttpServer::stop() {
   stopping_.store(true, std::memory_order_release);
-  ioc_.stop();
+  ioc_->stop();
   for (auto& t : threads_) {
     if (t.joinable()) t.join();
   }

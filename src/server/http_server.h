@@ -117,9 +117,12 @@ class HttpServer {
 
   Handler& handler_;
   HttpLimits limits_;
-  boost::asio::io_context ioc_;
-  std::unique_ptr<Impl> impl_;
   ServerCounters counters_;
+  // Destroyed explicitly, in this order, by ~HttpServer: the acceptor, then
+  // the io_context (whose pending handlers own sessions that still use
+  // impl_ and counters_), then impl_.
+  std::unique_ptr<boost::asio::io_context> ioc_;
+  std::unique_ptr<Impl> impl_;
   std::atomic<bool> stopping_{false};
   std::vector<std::thread> threads_;
 };
