@@ -15,7 +15,7 @@ all: build
 help:
 	@echo "make run    install deps, build, analyze the bundled sample logs"
 	@echo "make test   install deps, build, run unit + integration tests, then ASan+UBSan and TSan"
-	@echo "make bench  build, generate 10M lines, time analyze against mawk (bench/run.sh)"
+	@echo "make bench  build; analyze against mawk (bench/run.sh); serve under wrk against nginx (bench/serve_bench.sh)"
 	@echo "make fuzz   libFuzzer targets for every parser, FUZZ_SECONDS each (default 30)"
 	@echo "make build  release build only: $(RELEASE_BIN)"
 
@@ -47,6 +47,7 @@ test-tsan: deps $(BUILD_DIR)/tsan/build.ninja
 
 bench: build
 	bench/run.sh
+	bench/serve_bench.sh
 
 fuzz: deps
 	scripts/fuzz.sh
