@@ -110,7 +110,7 @@ const std::vector<Setting>& settings() {
        [](const ServeConfig& c) { return c.listen; }},
       string_setting("tls_cert", "TLS certificate chain (PEM); with tls_key, serve HTTPS", &ServeConfig::tls_cert),
       string_setting("tls_key", "TLS private key (PEM)", &ServeConfig::tls_key),
-      size_setting("io_threads", "HTTP I/O threads (0: half the cores)", &ServeConfig::io_threads),
+      size_setting("io_threads", "HTTP I/O threads (0: one per core)", &ServeConfig::io_threads),
       bytes_setting("max_body", "Largest request body, also after gzip inflation (413 above)", &ServeConfig::max_body),
       bytes_setting("max_header", "Largest request header block (431 above)", &ServeConfig::max_header),
       ms_setting("read_timeout", "Time allowed to send a request body (408 after)", &ServeConfig::read_timeout),

@@ -21,7 +21,7 @@ namespace logstreamer::cli {
 struct ServeConfig {
   std::string listen = "127.0.0.1:8080";
   std::string tls_cert, tls_key;
-  size_t io_threads = 0;  // 0: half the cores, at least 1
+  size_t io_threads = 0;  // 0: one per core
   size_t max_body = 8u << 20;
   size_t max_header = 16u << 10;
   std::chrono::milliseconds read_timeout{30000};

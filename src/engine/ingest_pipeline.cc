@@ -96,6 +96,7 @@ void IngestPipeline::release_state(WorkerState* state) {
 
 void IngestPipeline::worker_loop(std::stop_token stop) {
   WorkerState* state = acquire_state();
+  std::vector<IngestBatch> round;
   while (!stop.stop_requested()) {
     if (pool_.should_retire()) break;
     auto batch = queue_.pop_for(std::chrono::milliseconds(200));
@@ -103,66 +104,79 @@ void IngestPipeline::worker_loop(std::stop_token stop) {
       if (queue_.closed()) break;
       continue;
     }
-    process(*batch, *state);
+    // Take what else is queued, up to a bound, and process it as one round:
+    // small requests (one line each) then share the per-round costs (locks,
+    // the window merge, the row push) instead of paying them per request.
+    round.clear();
+    size_t lines = batch->lines;
+    round.push_back(std::move(*batch));
+    while (round.size() < kMaxBatchesPerRound && lines < kMaxLinesPerRound) {
+      auto more = queue_.pop_for(std::chrono::nanoseconds(0));
+      if (!more) break;
+      lines += more->lines;
+      round.push_back(std::move(*more));
+    }
+    process(round, *state);
   }
   release_state(state);
 }
 
-void IngestPipeline::process(const IngestBatch& batch, WorkerState& state) {
+void IngestPipeline::process(const std::vector<IngestBatch>& round, WorkerState& state) {
   // One parser per worker thread: it owns the JSON parser's buffers.
   thread_local parse::LineParser parser;
   const int64_t now_us = unix_now_us();
   aggregate::WindowSlot slot;
   slot.epoch = aggregate::LiveWindows::epoch_of(now_us / 1000000);
   sinks::RowBatch rows;
-  if (sink_ != nullptr) rows.events.reserve(batch.lines);
   std::vector<aggregate::RecentError> errors;
-
-  const std::string_view text = batch.text.text();
-  const char* p = text.data();
-  const char* const end = p + text.size();
-  aggregate::LinePosition pos{static_cast<uint32_t>(batch.source), batch.request_seq, 0};
-  parse::LogRecord rec;
   uint64_t lines = 0;
-  // Counted per batch, added to the shared atomics once: per-line atomic
+  // Counted per round, added to the shared atomics once: per-line atomic
   // increments from every worker would bounce one cache line between cores.
   std::array<uint64_t, parse::kFormatCount> by_format{};
   std::array<uint64_t, static_cast<size_t>(parse::ParseError::kCount)> by_reason{};
+  parse::LogRecord rec;
   {
-  std::lock_guard lock(state.mutex);  // uncontended but for /api/summary readers
-  aggregate::Summary& summary = state.summary;
-  while (p < end) {
-    const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
-    const char* line_end = nl != nullptr ? nl : end;
-    std::string_view line(p, static_cast<size_t>(line_end - p));
-    p = line_end + 1;
-    const aggregate::LinePosition here = pos;
-    ++pos.line_in_batch;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.empty() || is_blank(line)) continue;
-    ++lines;
-    parse::ParseError err = parse::ParseError::kOk;
-    if (line.size() > options_.max_line_bytes) {
-      err = parse::ParseError::kLineTooLong;
-    } else {
-      err = parser.parse(line, rec, end);
+    std::lock_guard lock(state.mutex);  // uncontended but for /api/summary readers
+    aggregate::Summary& summary = state.summary;
+    for (const IngestBatch& batch : round) {
+      if (sink_ != nullptr) rows.events.reserve(rows.events.size() + batch.lines);
+      const std::string_view text = batch.text.text();
+      const char* p = text.data();
+      const char* const end = p + text.size();
+      aggregate::LinePosition pos{static_cast<uint32_t>(batch.source), batch.request_seq, 0};
+      while (p < end) {
+        const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
+        const char* line_end = nl != nullptr ? nl : end;
+        std::string_view line(p, static_cast<size_t>(line_end - p));
+        p = line_end + 1;
+        const aggregate::LinePosition here = pos;
+        ++pos.line_in_batch;
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        if (line.empty() || is_blank(line)) continue;
+        ++lines;
+        parse::ParseError err = parse::ParseError::kOk;
+        if (line.size() > options_.max_line_bytes) {
+          err = parse::ParseError::kLineTooLong;
+        } else {
+          err = parser.parse(line, rec, end);
+        }
+        if (err != parse::ParseError::kOk) {
+          summary.add_malformed(here, err, line);
+          ++slot.malformed;
+          ++by_reason[static_cast<size_t>(err)];
+          continue;
+        }
+        const bool in_batch = rec.message.data() >= text.data() && rec.message.data() <= end;
+        summary.add(rec, in_batch ? end : nullptr);
+        slot.add(rec, options_.slow_ms);
+        ++by_format[static_cast<size_t>(rec.format)];
+        if (rec.level >= parse::Level::kError && errors.size() < aggregate::LiveWindows::kMaxRecentErrors) {
+          errors.push_back({now_us, rec.has_time ? rec.unix_us : 0, std::string(parse::level_name(rec.level)),
+                            std::string(rec.service), std::string(rec.message.substr(0, 500))});
+        }
+        if (sink_ != nullptr) sinks::append_rows(line, rec, batch.received_us, rows);
+      }
     }
-    if (err != parse::ParseError::kOk) {
-      summary.add_malformed(here, err, line);
-      ++slot.malformed;
-      ++by_reason[static_cast<size_t>(err)];
-      continue;
-    }
-    const bool in_batch = rec.message.data() >= text.data() && rec.message.data() <= end;
-    summary.add(rec, in_batch ? end : nullptr);
-    slot.add(rec, options_.slow_ms);
-    ++by_format[static_cast<size_t>(rec.format)];
-    if (rec.level >= parse::Level::kError && errors.size() < aggregate::LiveWindows::kMaxRecentErrors) {
-      errors.push_back({now_us, rec.has_time ? rec.unix_us : 0, std::string(parse::level_name(rec.level)),
-                        std::string(rec.service), std::string(rec.message.substr(0, 500))});
-    }
-    if (sink_ != nullptr) sinks::append_rows(line, rec, batch.received_us, rows);
-  }
   }  // the summary's lock: not held while the sink may block
   windows_.merge(slot);
   for (auto& e : errors) windows_.add_error(std::move(e));
@@ -172,9 +186,10 @@ void IngestPipeline::process(const IngestBatch& batch, WorkerState& state) {
   for (size_t i = 0; i < by_reason.size(); ++i) {
     if (by_reason[i] != 0) counters_.malformed_by_reason[i].fetch_add(by_reason[i], std::memory_order_relaxed);
   }
-  counters_.processed_lines.fetch_add(lines, std::memory_order_relaxed);
-  counters_.processed_batches.fetch_add(1, std::memory_order_relaxed);
   if (sink_ != nullptr && !rows.empty()) sink_->push(std::move(rows));
+  // Counted after the push: a line is "processed" once its rows are handed on.
+  counters_.processed_lines.fetch_add(lines, std::memory_order_relaxed);
+  counters_.processed_batches.fetch_add(round.size(), std::memory_order_relaxed);
 }
 
 aggregate::Summary IngestPipeline::summary() const {

@@ -115,8 +115,12 @@ class IngestPipeline {
     aggregate::Summary summary;
   };
 
+  static constexpr size_t kMaxBatchesPerRound = 256;
+  static constexpr size_t kMaxLinesPerRound = 20000;
+
   void worker_loop(std::stop_token stop);
-  void process(const IngestBatch& batch, WorkerState& state);
+  // A round: the batches a worker took from the queue at one wake-up.
+  void process(const std::vector<IngestBatch>& round, WorkerState& state);
   // A worker borrows a state for its life and gives it back when it retires,
   // so autoscaling up and down reuses states instead of piling them up.
   WorkerState* acquire_state();

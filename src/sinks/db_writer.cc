@@ -17,10 +17,12 @@ int64_t steady_ns(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
 }
 
-void append(RowBatch& into, RowBatch&& from) {
-  if (into.empty()) {
-    into = std::move(from);
-    return;
+// Moves `from`'s rows to the end of `into`, which is reserved for a whole
+// transaction up front: growing it batch by batch moved every row ~8 times.
+void append(RowBatch& into, RowBatch&& from, size_t reserve_rows) {
+  if (into.events.capacity() == 0) {
+    into.events.reserve(reserve_rows);
+    into.requests.reserve(reserve_rows / 2);
   }
   std::move(from.events.begin(), from.events.end(), std::back_inserter(into.events));
   std::move(from.requests.begin(), from.requests.end(), std::back_inserter(into.requests));
@@ -104,7 +106,7 @@ void DbWriter::run() {
     auto rows = queue_.pop_for(wait);
     if (rows) {
       if (pending.empty()) first_at = std::chrono::steady_clock::now();
-      append(pending, std::move(*rows));
+      append(pending, std::move(*rows), options_.batch_rows + 1024);
     }
     const bool closed_and_empty = !rows && queue_.closed();
     const bool due = !pending.empty() && (pending.size() >= options_.batch_rows || closed_and_empty ||

@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "parse/format.h"
@@ -88,7 +90,14 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string
   if (!read_only) {
     // WAL: readers (the API) never block the writer; NORMAL sync is durable
     // against a crash of this process, and fast (fsync at checkpoints).
-    if (auto st = store->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"); !st.ok()) return st;
+    // A 64 MiB page cache keeps the indexes' hot pages in memory (the default
+    // 2 MiB made every insert re-read index pages: half the writer's time was
+    // pread/pwrite), and checkpoints every 32 MiB of WAL instead of 4 MiB.
+    if (auto st = store->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; "
+                              "PRAGMA wal_autocheckpoint=8192; PRAGMA temp_store=MEMORY;");
+        !st.ok()) {
+      return st;
+    }
     if (auto st = store->exec(kSchema); !st.ok()) return st;
     if (auto st = store->prepare_writes(); !st.ok()) return st;
   }
@@ -97,7 +106,9 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string
 
 SqliteStore::~SqliteStore() {
   sqlite3_finalize(insert_event_);
+  sqlite3_finalize(insert_events_);
   sqlite3_finalize(insert_request_);
+  sqlite3_finalize(insert_requests_);
   sqlite3_finalize(insert_snapshot_);
   sqlite3_close(db_);
 }
@@ -116,16 +127,91 @@ absl::Status SqliteStore::exec(const char* sql) {
   return absl::OkStatus();
 }
 
+namespace {
+
+constexpr const char* kEventInsert =
+    "INSERT INTO events(time_us, received_us, level, service, host, dyno, format, message, fields) VALUES";
+constexpr const char* kEventValues = "(?,?,?,?,?,?,?,?,?)";
+constexpr int kEventColumns = 9;
+constexpr const char* kRequestInsert =
+    "INSERT INTO http_requests(time_us, method, path, status, connect_ms, service_ms, bytes, dyno, request_id, "
+    "client_ip) VALUES";
+constexpr const char* kRequestValues = "(?,?,?,?,?,?,?,?,?,?)";
+constexpr int kRequestColumns = 10;
+
+std::string multi_insert(const char* head, const char* values, size_t rows) {
+  std::string sql = head;
+  for (size_t i = 0; i < rows; ++i) {
+    if (i > 0) sql += ',';
+    sql += values;
+  }
+  return sql;
+}
+
+void bind_event(sqlite3_stmt* s, int base, const EventRow& e) {
+  sqlite3_bind_int64(s, base + 1, e.time_us);
+  sqlite3_bind_int64(s, base + 2, e.received_us);
+  bind_text(s, base + 3, parse::level_name(e.level));
+  bind_text(s, base + 4, e.service);
+  bind_text(s, base + 5, e.host);
+  bind_text(s, base + 6, e.dyno);
+  bind_text(s, base + 7, parse::format_name(e.format));
+  sqlite3_bind_text(s, base + 8, e.message.data(), static_cast<int>(e.message.size()), SQLITE_STATIC);
+  bind_text(s, base + 9, e.fields);
+}
+
+void bind_request(sqlite3_stmt* s, int base, const RequestRow& r) {
+  sqlite3_bind_int64(s, base + 1, r.time_us);
+  bind_text(s, base + 2, r.method);
+  bind_text(s, base + 3, r.path);
+  if (r.status > 0) sqlite3_bind_int(s, base + 4, r.status);
+  if (r.connect_ms >= 0) sqlite3_bind_double(s, base + 5, r.connect_ms);
+  if (r.service_ms >= 0) sqlite3_bind_double(s, base + 6, r.service_ms);
+  if (r.bytes >= 0) sqlite3_bind_int64(s, base + 7, r.bytes);
+  bind_text(s, base + 8, r.dyno);
+  bind_text(s, base + 9, r.request_id);
+  bind_text(s, base + 10, r.client_ip);
+}
+
+// Inserts `rows` with a statement of kRowsPerInsert rows, then one of a
+// single row for the remainder: one statement step per 64 rows instead of
+// per row (measured: see docs/PERFORMANCE.md, "serve").
+//
+// Rows go in time order: the time indexes then grow at a few places instead
+// of at as many places as the batch has distinct times (a batch from many
+// dynos interleaves them). Measured 1.6x on a batch of 100 repeating times.
+template <typename Row, typename Bind>
+bool insert_all(const std::vector<Row>& rows, sqlite3_stmt* many, sqlite3_stmt* one, int columns, Bind bind) {
+  std::vector<uint32_t> order(rows.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](uint32_t a, uint32_t b) { return rows[a].time_us < rows[b].time_us; });
+  size_t i = 0;
+  for (; i + SqliteStore::kRowsPerInsert <= rows.size(); i += SqliteStore::kRowsPerInsert) {
+    Reset reset{many};
+    for (size_t k = 0; k < SqliteStore::kRowsPerInsert; ++k) {
+      bind(many, static_cast<int>(k) * columns, rows[order[i + k]]);
+    }
+    if (sqlite3_step(many) != SQLITE_DONE) return false;
+  }
+  for (; i < rows.size(); ++i) {
+    Reset reset{one};
+    bind(one, 0, rows[order[i]]);
+    if (sqlite3_step(one) != SQLITE_DONE) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 absl::Status SqliteStore::prepare_writes() {
-  auto prep = [&](const char* sql, sqlite3_stmt** out) {
-    return sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, out, nullptr) == SQLITE_OK;
+  auto prep = [&](const std::string& sql, sqlite3_stmt** out) {
+    return sqlite3_prepare_v3(db_, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, out, nullptr) == SQLITE_OK;
   };
-  if (!prep("INSERT INTO events(time_us, received_us, level, service, host, dyno, format, message, fields) "
-            "VALUES(?,?,?,?,?,?,?,?,?)",
-            &insert_event_) ||
-      !prep("INSERT INTO http_requests(time_us, method, path, status, connect_ms, service_ms, bytes, dyno, "
-            "request_id, client_ip) VALUES(?,?,?,?,?,?,?,?,?,?)",
-            &insert_request_) ||
+  if (!prep(multi_insert(kEventInsert, kEventValues, 1), &insert_event_) ||
+      !prep(multi_insert(kEventInsert, kEventValues, kRowsPerInsert), &insert_events_) ||
+      !prep(multi_insert(kRequestInsert, kRequestValues, 1), &insert_request_) ||
+      !prep(multi_insert(kRequestInsert, kRequestValues, kRowsPerInsert), &insert_requests_) ||
       !prep("INSERT INTO metric_snapshots(time_us, metrics) VALUES(?,?)", &insert_snapshot_)) {
     return error("prepare");
   }
@@ -139,34 +225,9 @@ absl::Status SqliteStore::write(const RowBatch& rows) {
     exec("ROLLBACK").IgnoreError();
     return st;
   };
-  for (const EventRow& e : rows.events) {
-    sqlite3_stmt* s = insert_event_;
-    Reset reset{s};
-    sqlite3_bind_int64(s, 1, e.time_us);
-    sqlite3_bind_int64(s, 2, e.received_us);
-    bind_text(s, 3, parse::level_name(e.level));
-    bind_text(s, 4, e.service);
-    bind_text(s, 5, e.host);
-    bind_text(s, 6, e.dyno);
-    bind_text(s, 7, parse::format_name(e.format));
-    sqlite3_bind_text(s, 8, e.message.data(), static_cast<int>(e.message.size()), SQLITE_STATIC);
-    bind_text(s, 9, e.fields);
-    if (sqlite3_step(s) != SQLITE_DONE) return fail("insert event");
-  }
-  for (const RequestRow& r : rows.requests) {
-    sqlite3_stmt* s = insert_request_;
-    Reset reset{s};
-    sqlite3_bind_int64(s, 1, r.time_us);
-    bind_text(s, 2, r.method);
-    bind_text(s, 3, r.path);
-    if (r.status > 0) sqlite3_bind_int(s, 4, r.status);
-    if (r.connect_ms >= 0) sqlite3_bind_double(s, 5, r.connect_ms);
-    if (r.service_ms >= 0) sqlite3_bind_double(s, 6, r.service_ms);
-    if (r.bytes >= 0) sqlite3_bind_int64(s, 7, r.bytes);
-    bind_text(s, 8, r.dyno);
-    bind_text(s, 9, r.request_id);
-    bind_text(s, 10, r.client_ip);
-    if (sqlite3_step(s) != SQLITE_DONE) return fail("insert request");
+  if (!insert_all(rows.events, insert_events_, insert_event_, kEventColumns, bind_event)) return fail("insert event");
+  if (!insert_all(rows.requests, insert_requests_, insert_request_, kRequestColumns, bind_request)) {
+    return fail("insert request");
   }
   if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) return fail("commit");
   return absl::OkStatus();

@@ -34,6 +34,7 @@ struct EventPage {
 
 class SqliteStore final : public RowStore {
  public:
+  static constexpr size_t kRowsPerInsert = 64;  // rows per multi-row INSERT
   static absl::StatusOr<std::unique_ptr<SqliteStore>> open(const std::string& path, bool read_only = false);
   ~SqliteStore() override;
 
@@ -51,8 +52,10 @@ class SqliteStore final : public RowStore {
   absl::Status error(std::string_view what) const;
 
   sqlite3* db_;
-  sqlite3_stmt* insert_event_ = nullptr;
+  sqlite3_stmt* insert_event_ = nullptr;    // one row
+  sqlite3_stmt* insert_events_ = nullptr;   // kRowsPerInsert rows
   sqlite3_stmt* insert_request_ = nullptr;
+  sqlite3_stmt* insert_requests_ = nullptr;
   sqlite3_stmt* insert_snapshot_ = nullptr;
 };
 

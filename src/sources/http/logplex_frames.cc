@@ -1,6 +1,7 @@
 #include "sources/http/logplex_frames.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace logstreamer::sources {
 namespace {
@@ -14,7 +15,10 @@ void append_frame(std::string_view msg, std::string& lines) {
   const size_t at = lines.size();
   lines.append(msg);
   // A newline inside a message would split it into two lines downstream.
-  std::replace(lines.begin() + static_cast<std::ptrdiff_t>(at), lines.end(), '\n', ' ');
+  // Rare: memchr (vectorised) finds there is none before anything is rewritten.
+  if (std::memchr(msg.data(), '\n', msg.size()) != nullptr) {
+    std::replace(lines.begin() + static_cast<std::ptrdiff_t>(at), lines.end(), '\n', ' ');
+  }
   lines.push_back('\n');
 }
 
