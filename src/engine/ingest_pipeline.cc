@@ -4,16 +4,11 @@
 
 #include <fmt/format.h>
 
+#include "core/wall_clock.h"
 #include "parse/line_parser.h"
 
 namespace logstreamer::engine {
 namespace {
-
-int64_t unix_now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 bool is_blank(std::string_view line) {
   for (char c : line) {
@@ -124,7 +119,7 @@ void IngestPipeline::worker_loop(std::stop_token stop) {
 void IngestPipeline::process(const std::vector<IngestBatch>& round, WorkerState& state) {
   // One parser per worker thread: it owns the JSON parser's buffers.
   thread_local parse::LineParser parser;
-  const int64_t now_us = unix_now_us();
+  const int64_t now_us = core::unix_now_us();
   aggregate::WindowSlot slot;
   slot.epoch = aggregate::LiveWindows::epoch_of(now_us / 1000000);
   sinks::RowBatch rows;

@@ -27,6 +27,7 @@
 #include "core/autoscaler.h"
 #include "core/batch.h"
 #include "core/bounded_queue.h"
+#include "core/scaling_adapters.h"
 #include "core/worker_pool.h"
 #include "parse/format.h"
 #include "parse/parse_error.h"
@@ -100,16 +101,6 @@ class IngestPipeline {
   double processing_rate() const;
 
  private:
-  struct QueueBacklog : core::Backlog {
-    const core::BoundedQueue<IngestBatch>* q = nullptr;
-    double usage() const override { return q->usage(); }
-  };
-  struct PoolWorkers : core::ScalableWorkers {
-    core::WorkerPool* pool = nullptr;
-    size_t workers() const override { return pool->active(); }
-    void add_worker() override { pool->spawn(1); }
-    void remove_worker() override { pool->retire_one(); }
-  };
   struct WorkerState {
     std::mutex mutex;
     aggregate::Summary summary;
@@ -130,8 +121,8 @@ class IngestPipeline {
   sinks::RowSink* sink_;
   core::BoundedQueue<IngestBatch> queue_;
   core::WorkerPool pool_;
-  QueueBacklog backlog_;
-  PoolWorkers scalable_;
+  core::QueueBacklog<IngestBatch> backlog_;
+  core::PoolWorkers scalable_;
   std::unique_ptr<core::Autoscaler> autoscaler_;
   aggregate::LiveWindows windows_;
   IngestCounters counters_;

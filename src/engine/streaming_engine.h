@@ -26,6 +26,7 @@
 #include "aggregate/summary.h"
 #include "core/autoscaler.h"
 #include "core/bounded_queue.h"
+#include "core/scaling_adapters.h"
 #include "core/worker_pool.h"
 #include "engine/event_batch.h"
 #include "engine/stream_generator.h"
@@ -89,16 +90,6 @@ class StreamingEngine {
   void set_on_scale(OnScale f) { on_scale_ = std::move(f); }
 
  private:
-  struct QueueBacklog : core::Backlog {
-    const core::BoundedQueue<EventBatch>* q = nullptr;
-    double usage() const override { return q->usage(); }
-  };
-  struct PoolWorkers : core::ScalableWorkers {
-    core::WorkerPool* pool = nullptr;
-    size_t workers() const override { return pool->active(); }
-    void add_worker() override { pool->spawn(1); }
-    void remove_worker() override { pool->retire_one(); }
-  };
 
   void worker_loop(std::stop_token stop);
   uint64_t dropped_events() const;
@@ -107,8 +98,8 @@ class StreamingEngine {
   core::BoundedQueue<EventBatch> queue_;
   StreamGenerator generator_;
   core::WorkerPool pool_;
-  QueueBacklog backlog_;
-  PoolWorkers scalable_;
+  core::QueueBacklog<EventBatch> backlog_;
+  core::PoolWorkers scalable_;
   std::unique_ptr<core::Autoscaler> autoscaler_;
   OnScale on_scale_;
 

@@ -7,6 +7,7 @@
 #include <simdjson.h>
 #include <spdlog/spdlog.h>
 
+#include "core/wall_clock.h"
 #include "parse/timestamp.h"
 #include "server/dashboard_assets.h"
 #include "server/gunzip.h"
@@ -22,12 +23,6 @@ namespace http = boost::beast::http;
 namespace {
 
 boost::beast::string_view bsv(std::string_view s) { return {s.data(), s.size()}; }
-
-int64_t now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 Response json_reply(http::status status, std::string body, unsigned version) {
   Response res{status, version};
@@ -213,7 +208,7 @@ ApiHandler::ApiHandler(ApiDeps deps, Credentials creds, ApiOptions options)
       options_(options),
       limiter_(options.api_rate, options.api_burst),
       dedupe_(options.dedupe_capacity),
-      started_unix_s_(now_us() / 1000000) {}
+      started_unix_s_(core::unix_now_us() / 1000000) {}
 
 Reply ApiHandler::handle(Request& req, const ClientInfo&) {
   Endpoint endpoint = Endpoint::kOther;
@@ -384,7 +379,7 @@ Reply ApiHandler::logdrains(Request& req) {
     if (ec != std::errc() || declared != parsed) {
       logplex_.msg_count_mismatches.fetch_add(1, std::memory_order_relaxed);
       // Logged at most once a second: a misbehaving sender must not flood the log.
-      const int64_t now_s = now_us() / 1000000;
+      const int64_t now_s = core::unix_now_us() / 1000000;
       int64_t last = last_mismatch_log_.load();
       if (now_s > last && last_mismatch_log_.compare_exchange_strong(last, now_s)) {
         spdlog::warn("logplex: Logplex-Msg-Count says {}, body has {} frames (frame id '{}')", count_header, parsed,
@@ -408,7 +403,7 @@ Reply ApiHandler::logdrains(Request& req) {
     batch.source = engine::IngestSource::kLogdrain;
     batch.lines = static_cast<uint32_t>(split.frames);
     batch.request_seq = seq;
-    batch.received_us = now_us();
+    batch.received_us = core::unix_now_us();
     switch (deps_.pipeline->offer(std::move(batch))) {
       case core::OfferResult::kAccepted:
       case core::OfferResult::kDroppedNewest:  // the operator chose a drop policy: counted, acknowledged
@@ -481,7 +476,7 @@ Reply ApiHandler::ingest(Request& req) {
     batch.source = engine::IngestSource::kIngest;
     batch.lines = accepted;
     batch.request_seq = seq;
-    batch.received_us = now_us();
+    batch.received_us = core::unix_now_us();
     switch (deps_.pipeline->offer(std::move(batch))) {
       case core::OfferResult::kAccepted:
       case core::OfferResult::kDroppedNewest:
@@ -577,7 +572,7 @@ std::string ApiHandler::summary_json() const {
 }
 
 std::string ApiHandler::stats_json() const {
-  const int64_t now = now_us();
+  const int64_t now = core::unix_now_us();
   const int64_t now_s = now / 1000000;
   const auto& windows = deps_.pipeline->windows();
   const AlertRules& rules = deps_.alerts->rules();

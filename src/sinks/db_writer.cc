@@ -4,14 +4,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/wall_clock.h"
+
 namespace logstreamer::sinks {
 namespace {
-
-int64_t now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 int64_t steady_ns(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
@@ -83,11 +79,12 @@ bool DbWriter::commit(const RowBatch& rows) {
 void DbWriter::periodic(std::chrono::steady_clock::time_point now) {
   if (snapshot_ && now >= next_snapshot_) {
     next_snapshot_ = now + options_.snapshot_interval;
-    if (store_.write_snapshot(now_us(), snapshot_()).ok()) counters_.snapshots.fetch_add(1);
+    if (store_.write_snapshot(core::unix_now_us(), snapshot_()).ok()) counters_.snapshots.fetch_add(1);
   }
   if (options_.retention.count() > 0 && now >= next_sweep_) {
     next_sweep_ = now + options_.retention_sweep;
-    const int64_t cutoff = now_us() - std::chrono::duration_cast<std::chrono::microseconds>(options_.retention).count();
+    const int64_t cutoff =
+        core::unix_now_us() - std::chrono::duration_cast<std::chrono::microseconds>(options_.retention).count();
     if (auto st = store_.delete_before(cutoff); !st.ok()) spdlog::warn("database retention: {}", std::string(st.message()));
   }
 }
@@ -121,7 +118,7 @@ void DbWriter::run() {
     if (closed_and_empty && pending.empty()) break;
   }
   // The last snapshot, after the last rows.
-  if (snapshot_ && store_.write_snapshot(now_us(), snapshot_()).ok()) counters_.snapshots.fetch_add(1);
+  if (snapshot_ && store_.write_snapshot(core::unix_now_us(), snapshot_()).ok()) counters_.snapshots.fetch_add(1);
 }
 
 }  // namespace logstreamer::sinks
