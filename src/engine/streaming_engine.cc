@@ -54,6 +54,7 @@ void StreamingEngine::worker_loop(std::stop_token stop) {
     const int64_t dequeued_ns = steady_ns();
     int64_t finished_ns = dequeued_ns;
     size_t done = 0;
+    const char* const text_end = batch->text.data() + batch->text.size();
     for (const Event& e : batch->events) {
       if (stop.stop_requested()) break;  // forced: the rest is abandoned
       if (options_.work_max_ms > 0) {
@@ -71,8 +72,11 @@ void StreamingEngine::worker_loop(std::stop_token stop) {
         if (end > pos) {
           ++lines;
           const std::string_view line = text.substr(pos, end - pos);
-          if (parser.parse(line, rec) == parse::ParseError::kOk) {
-            summary.add(rec);
+          // The batch's text may be read up to its end (the next events):
+          // the parsers and the masking then work in place, as in analyze.
+          if (parser.parse(line, rec, text_end) == parse::ParseError::kOk) {
+            const bool in_text = rec.message.data() >= batch->text.data() && rec.message.data() <= text_end;
+            summary.add(rec, in_text ? text_end : nullptr);
           } else {
             ++malformed;
           }

@@ -61,7 +61,7 @@ std::string_view unquote(std::string_view v) {
 }  // namespace
 
 void append_rows(std::string_view line, const parse::LogRecord& rec, int64_t received_us, RowBatch& out) {
-  EventRow& e = out.events.emplace_back();
+  EventRow e;
   e.time_us = rec.has_time ? rec.unix_us : received_us;
   e.received_us = received_us;
   e.level = rec.level;
@@ -83,6 +83,14 @@ void append_rows(std::string_view line, const parse::LogRecord& rec, int64_t rec
   } else if (rec.http.present && (rec.format == parse::Format::kSyslog5424 || rec.format == parse::Format::kHeroku)) {
     logfmt_text = line.substr(line.find("at=") == std::string_view::npos ? line.size() : line.find("at="));
   }
+  // A Heroku router line is a request: its row in http_requests holds all of
+  // it. It is an event too only when something went wrong (a warning or
+  // error level, a 5xx, an H-code), so that failures show in /api/events
+  // without storing every successful request twice.
+  const bool router = rec.http.present && rec.service == "router" &&
+                      (rec.format == parse::Format::kSyslog5424 || rec.format == parse::Format::kHeroku);
+  const bool store_event = !router || rec.level >= parse::Level::kWarn || rec.http.status >= 500 ||
+                           !rec.http.error_code.empty();
   RequestRow* req = nullptr;
   if (rec.http.present) {
     req = &out.requests.emplace_back();
@@ -96,6 +104,16 @@ void append_rows(std::string_view line, const parse::LogRecord& rec, int64_t rec
   }
   if (rec.format == parse::Format::kJson) {
     e.fields.assign(line);
+  } else if (!logfmt_text.empty() && !store_event) {
+    // Only the request's columns are wanted.
+    parse::LogfmtScanner scan(logfmt_text);
+    std::string_view key, value;
+    while (req != nullptr && scan.next(key, value)) {
+      const std::string_view v = unquote(value);
+      if (key == "connect") req->connect_ms = ms_value(v);
+      else if (key == "request_id") req->request_id.assign(v);
+      else if (key == "fwd") req->client_ip.assign(v.substr(0, v.find(',')));
+    }
   } else if (!logfmt_text.empty()) {
     fmt::memory_buffer json;
     json.push_back('{');
@@ -120,6 +138,7 @@ void append_rows(std::string_view line, const parse::LogRecord& rec, int64_t rec
     json.push_back('}');
     e.fields = fmt::to_string(json);
   }
+  if (store_event) out.events.push_back(std::move(e));
 }
 
 }  // namespace logstreamer::sinks

@@ -37,8 +37,11 @@ struct RowBatch {
 };
 
 // Builds rows from a parsed line: host and process come from the syslog
-// header when the line has one; router lines (and any logfmt line) get their
-// key=value pairs as the fields object, JSON lines keep their object.
+// header when the line has one; logfmt lines get their key=value pairs as
+// the fields object, JSON lines keep their object. A line with a request adds
+// a RequestRow. A Heroku router line is stored as an event too only when it
+// reports a failure (level WARN or above, a 5xx, an H-code): its request row
+// already holds everything a successful one says.
 void append_rows(std::string_view line, const parse::LogRecord& rec, int64_t received_us, RowBatch& out);
 
 }  // namespace logstreamer::sinks

@@ -89,9 +89,12 @@ pass "mismatches, duplicates and Logplex-Drop-Count reach /metrics"
 
 stop_serve TERM
 expect_eq "exit status after SIGTERM" 0 "$SERVE_RC"
-expect_eq "events stored" 107 "$(sqlite3 serve.db 'select count(*) from events')"
+# Successful router lines live in http_requests only; the 503 is an event too.
+expect_eq "events stored" 7 "$(sqlite3 serve.db 'select count(*) from events')"
+expect_eq "failed request stored as an event" 1 "$(sqlite3 serve.db "select count(*) from events where service = 'router'")"
+(( $(sqlite3 serve.db 'select count(*) from metric_snapshots') >= 1 )) || fail "no final metric snapshot"
 expect_eq "requests stored" 101 "$(sqlite3 serve.db 'select count(*) from http_requests')"
 expect_eq "router row fields" "web.2|503|2500.0|1.0|10.0.0.1" \
   "$(sqlite3 serve.db "select dyno, status, service_ms, connect_ms, client_ip from http_requests where status = 503")"
 grep -q "logstreamer serve: 108 lines" serve.out || fail "final summary missing: $(head -3 serve.out)"
-pass "SIGTERM: exit 0, every line in SQLite, final summary printed"
+pass "SIGTERM: exit 0, every line in SQLite, final snapshot written, final summary printed"
