@@ -134,7 +134,6 @@ void IngestPipeline::process(const std::vector<IngestBatch>& round, WorkerState&
     std::lock_guard lock(state.mutex);  // uncontended but for /api/summary readers
     aggregate::Summary& summary = state.summary;
     for (const IngestBatch& batch : round) {
-      if (sink_ != nullptr) rows.events.reserve(rows.events.size() + batch.lines);
       const std::string_view text = batch.text.text();
       const char* p = text.data();
       const char* const end = p + text.size();
