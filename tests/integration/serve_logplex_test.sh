@@ -32,7 +32,7 @@ pass "a frame without a trailing newline (L10) is read by its count"
 
 # Msg-Count says 5, the body has 1: counted, logged, still accepted.
 frame "$(app_line web.1 'count mismatch')" > one
-code=$(post /logdrains application/logplex-1 one -H 'Logplex-Msg-Count: 5')
+code=$(post /logdrains application/logplex-1 one -H 'Logplex-Msg-Count: 5' -H 'Logplex-Lost-Count: 3')
 expect_eq "mismatch status" 200 "$code"
 expect_eq "mismatch accepted" 1 "$(jq .accepted resp)"
 
@@ -85,7 +85,8 @@ pass "/api/summary is the analyze summary, live"
 expect_eq "msg-count mismatch metric" 1 "$(metric logstreamer_logplex_msg_count_mismatches_total)"
 expect_eq "duplicate metric" 1 "$(metric logstreamer_logplex_duplicate_requests_total)"
 expect_eq "logplex drop-count metric" 7 "$(metric 'logstreamer_dropped_lines_total{reason="logplex_drop_count"}')"
-pass "mismatches, duplicates and Logplex-Drop-Count reach /metrics"
+expect_eq "logplex lost-count metric" 3 "$(metric 'logstreamer_dropped_lines_total{reason="logplex_lost_count"}')"
+pass "mismatches, duplicates, Logplex-Drop-Count and Logplex-Lost-Count reach /metrics"
 
 stop_serve TERM
 expect_eq "exit status after SIGTERM" 0 "$SERVE_RC"
