@@ -99,6 +99,7 @@ int run_serve(const ServeFlags& flags) {
 
   engine::IngestOptions io;
   io.queue_lines = cfg.queue_lines;
+  io.queue_bytes = cfg.queue_bytes;
   io.policy = cfg.policy;
   io.workers.min_workers = cfg.min_workers;
   io.workers.max_workers = std::max(cfg.min_workers, cfg.max_workers == 0 ? cores : cfg.max_workers);

@@ -120,6 +120,8 @@ const std::vector<Setting>& settings() {
       size_setting("max_workers", "Parse workers at most, autoscaled by queue use (0: the cores)",
                    &ServeConfig::max_workers),
       size_setting("queue_lines", "Ingest queue capacity, in lines", &ServeConfig::queue_lines, 1),
+      bytes_setting("queue_bytes", "Ingest queue capacity, in bytes of text (429 above, whatever the policy)",
+                    &ServeConfig::queue_bytes),
       {"policy", "When the queue is full: reject (429), block, drop_newest, drop_oldest", false,
        [](ServeConfig& c, const std::string& v) {
          auto p = core::policy_from_name(v);

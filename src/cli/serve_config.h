@@ -30,6 +30,7 @@ struct ServeConfig {
   size_t min_workers = 1;
   size_t max_workers = 0;  // 0: the number of cores
   size_t queue_lines = 200000;
+  size_t queue_bytes = 256u << 20;
   core::FullPolicy policy = core::FullPolicy::kReject;
   std::vector<std::string> auth, token, drain_token, api_key;
   double api_rate_limit = 50;

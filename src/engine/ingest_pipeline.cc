@@ -50,7 +50,17 @@ void IngestPipeline::start() {
 core::OfferResult IngestPipeline::offer(IngestBatch batch) {
   const size_t source = static_cast<size_t>(batch.source);
   const uint32_t lines = batch.lines;
+  const size_t bytes = batch.text.size_bytes();
+  // The byte budget: reserved before the offer, given back if it fails. An
+  // empty queue takes any batch, so nothing is unqueueable.
+  const size_t before = queued_bytes_.fetch_add(bytes, std::memory_order_acq_rel);
+  if (before > 0 && before + bytes > options_.queue_bytes) {
+    queued_bytes_.fetch_sub(bytes, std::memory_order_acq_rel);
+    counters_.rejected_lines[source].fetch_add(lines, std::memory_order_relaxed);
+    return core::OfferResult::kRejected;
+  }
   const core::OfferResult r = queue_.offer(batch, lines);
+  if (r != core::OfferResult::kAccepted) queued_bytes_.fetch_sub(bytes, std::memory_order_acq_rel);
   switch (r) {
     case core::OfferResult::kAccepted:
       counters_.accepted_lines[source].fetch_add(lines, std::memory_order_relaxed);
@@ -112,6 +122,9 @@ void IngestPipeline::worker_loop(std::stop_token stop) {
       round.push_back(std::move(*more));
     }
     process(round, *state);
+    size_t bytes = 0;
+    for (const IngestBatch& b : round) bytes += b.text.size_bytes();
+    queued_bytes_.fetch_sub(bytes, std::memory_order_acq_rel);
   }
   release_state(state);
 }

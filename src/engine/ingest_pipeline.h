@@ -51,6 +51,10 @@ struct IngestBatch {
 
 struct IngestOptions {
   size_t queue_lines = 200000;  // capacity, in lines
+  // ... and in bytes of queued text: a few huge lines must not slip under the
+  // line count. Over it, offer() answers kRejected whatever the policy
+  // (waiting or dropping old batches for bytes is not worth its complexity).
+  size_t queue_bytes = 256u << 20;
   size_t queue_batches = 4096;
   core::FullPolicy policy = core::FullPolicy::kReject;
   core::AutoscalerConfig workers{1, 4};
@@ -95,6 +99,7 @@ class IngestPipeline {
   core::QueueStats queue_stats() const { return queue_.stats(); }
   double queue_usage() const { return queue_.usage(); }
   size_t queue_capacity_lines() const { return options_.queue_lines; }
+  size_t queued_bytes() const { return queued_bytes_.load(std::memory_order_relaxed); }
   size_t workers() const { return pool_.active(); }
   const IngestOptions& options() const { return options_; }
   // Lines per second processed, over the last few seconds.
@@ -132,6 +137,7 @@ class IngestPipeline {
   std::vector<WorkerState*> free_states_;
   WorkerState* edge_state_ = nullptr;  // for add_malformed()
   std::atomic<bool> closed_{false};
+  std::atomic<size_t> queued_bytes_{0};  // text of accepted batches not yet taken by a worker
 
   mutable std::mutex rate_mutex_;
   mutable std::chrono::steady_clock::time_point rate_at_;

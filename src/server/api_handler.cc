@@ -721,6 +721,8 @@ std::string ApiHandler::metrics_text() const {
   const core::QueueStats qs = deps_.pipeline->queue_stats();
   p.family("logstreamer_queue_lines", "gauge", "Lines waiting in the ingest queue.");
   p.sample("", static_cast<double>(qs.bytes));
+  p.family("logstreamer_queue_bytes", "gauge", "Bytes of text waiting in the ingest queue.");
+  p.sample("", static_cast<double>(deps_.pipeline->queued_bytes()));
   p.family("logstreamer_queue_capacity_lines", "gauge", "Capacity of the ingest queue, in lines.");
   p.sample("", static_cast<double>(deps_.pipeline->queue_capacity_lines()));
   p.family("logstreamer_queue_usage_ratio", "gauge", "Fill level of the ingest queue (0 to 1).");

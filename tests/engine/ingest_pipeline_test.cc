@@ -102,5 +102,26 @@ TEST(IngestPipeline, RejectsWhenFullAndDrainsEverythingAccepted) {
   EXPECT_EQ(p.offer(batch_of(kFrames, 3, 4)), core::OfferResult::kClosed);
 }
 
+TEST(IngestPipeline, ByteBudgetRejectsHugeBatchesWhateverThePolicy) {
+  GateSink sink;  // closed: the worker holds its first round
+  IngestOptions o;
+  o.workers = {1, 1};
+  o.queue_lines = 1000000;
+  o.queue_bytes = kFrames.size() * 2;
+  o.policy = core::FullPolicy::kBlock;  // would wait; the byte budget refuses instead
+  IngestPipeline p(o, &sink);
+  p.start();
+  ASSERT_EQ(p.offer(batch_of(kFrames, 3, 0)), core::OfferResult::kAccepted);
+  sink.wait_for_waiting(1);  // taken by the worker: its bytes stay counted until processed
+  ASSERT_EQ(p.offer(batch_of(kFrames, 3, 1)), core::OfferResult::kAccepted);
+  EXPECT_EQ(p.offer(batch_of(kFrames, 3, 2)), core::OfferResult::kRejected);
+  EXPECT_EQ(p.queued_bytes(), kFrames.size() * 2);
+  sink.open();
+  p.close();
+  EXPECT_EQ(p.queued_bytes(), 0u);
+  EXPECT_EQ(p.counters().processed_lines.load(), 6u);
+  EXPECT_EQ(p.counters().rejected_lines[0].load(), 3u);
+}
+
 }  // namespace
 }  // namespace logstreamer::engine
