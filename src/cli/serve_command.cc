@@ -89,7 +89,11 @@ int run_serve(const ServeFlags& flags) {
     sinks::DbWriterOptions wo;
     wo.batch_rows = cfg.db_batch_rows;
     wo.batch_timeout = cfg.db_batch_timeout;
-    wo.queue_rows = std::max(cfg.queue_lines, cfg.db_batch_rows * 2);
+    // About as many rows as the ingest queue holds lines (at ~512 bytes a
+    // row), never more than --queue-bytes: a slow database then fills the
+    // ingest queue, and the senders see 429s, soon rather than after
+    // gigabytes.
+    wo.queue_bytes = std::min(cfg.queue_bytes, std::max(cfg.queue_lines, cfg.db_batch_rows * 2) * 512);
     wo.snapshot_interval = cfg.snapshot_interval;
     wo.retention = std::chrono::duration_cast<std::chrono::seconds>(cfg.retention);
     writer = std::make_unique<sinks::DbWriter>(*store, wo, [&handler_ptr] {

@@ -784,6 +784,8 @@ std::string ApiHandler::metrics_text() const {
     p.sample("_total", static_cast<double>(d.failures.load()));
     p.family("logstreamer_db_queue_rows", "gauge", "Rows waiting for the database writer.");
     p.sample("", static_cast<double>(deps_.db->queued_rows()));
+    p.family("logstreamer_db_queue_bytes", "gauge", "Bytes of rows waiting for the database writer.");
+    p.sample("", static_cast<double>(deps_.db->queued_bytes()));
     p.family("logstreamer_db_up", "gauge", "1 while database writes succeed.");
     p.sample("", deps_.db->healthy() ? 1 : 0);
   }

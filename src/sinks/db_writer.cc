@@ -30,7 +30,9 @@ DbWriter::DbWriter(RowStore& store, DbWriterOptions options, SnapshotFn snapshot
     : store_(store),
       options_(options),
       snapshot_(std::move(snapshot)),
-      queue_(1u << 20, core::FullPolicy::kBlock, options.queue_rows) {}
+      // Items are the workers' row batches, weighed in bytes: memory is
+      // bounded however long the lines are.
+      queue_(kMaxQueuedBatches, core::FullPolicy::kBlock, options.queue_bytes) {}
 
 DbWriter::~DbWriter() { close(std::chrono::steady_clock::now()); }
 
@@ -43,7 +45,9 @@ void DbWriter::start() {
 
 void DbWriter::push(RowBatch rows) {
   const size_t n = rows.size();
-  if (queue_.offer(rows, n) != core::OfferResult::kAccepted) {
+  queued_rows_.fetch_add(n, std::memory_order_relaxed);
+  if (queue_.offer(rows, rows.approx_bytes()) != core::OfferResult::kAccepted) {
+    queued_rows_.fetch_sub(n, std::memory_order_relaxed);
     // Only after close(): the pipeline drains into the writer before closing it.
     lost_rows_.fetch_add(n, std::memory_order_relaxed);
     spdlog::error("database writer closed: {} rows not stored", n);
@@ -102,6 +106,7 @@ void DbWriter::run() {
     }
     auto rows = queue_.pop_for(wait);
     if (rows) {
+      queued_rows_.fetch_sub(rows->size(), std::memory_order_relaxed);
       if (pending.empty()) first_at = std::chrono::steady_clock::now();
       append(pending, std::move(*rows), options_.batch_rows + 1024);
     }

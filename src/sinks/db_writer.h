@@ -29,7 +29,8 @@ namespace logstreamer::sinks {
 struct DbWriterOptions {
   size_t batch_rows = 5000;
   std::chrono::milliseconds batch_timeout{200};
-  size_t queue_rows = 200000;
+  // The queue ahead of the writer, in bytes of rows (RowBatch::approx_bytes).
+  size_t queue_bytes = 128u << 20;
   std::chrono::milliseconds snapshot_interval{60000};
   std::chrono::seconds retention{7 * 24 * 3600};  // 0: keep everything
   std::chrono::milliseconds retention_sweep{60000};
@@ -58,10 +59,11 @@ class DbWriter final : public RowSink {
 
   const DbWriterCounters& counters() const { return counters_; }
   bool healthy() const { return counters_.healthy.load(std::memory_order_acquire); }
-  size_t queued_rows() const { return queue_.stats().bytes; }
-  size_t queue_capacity_rows() const { return options_.queue_rows; }
+  size_t queued_rows() const { return queued_rows_.load(std::memory_order_relaxed); }
+  size_t queued_bytes() const { return queue_.stats().bytes; }
 
  private:
+  static constexpr size_t kMaxQueuedBatches = 4096;
   void run();
   // Commits `rows`, retrying; false if the deadline passed first.
   bool commit(const RowBatch& rows);
@@ -75,6 +77,7 @@ class DbWriter final : public RowSink {
   std::thread thread_;
   std::atomic<int64_t> deadline_ns_{INT64_MAX};  // steady-clock ns; retries stop after it
   std::atomic<uint64_t> lost_rows_{0};
+  std::atomic<size_t> queued_rows_{0};
   std::chrono::steady_clock::time_point next_snapshot_, next_sweep_;
 };
 

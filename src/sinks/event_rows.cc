@@ -60,6 +60,18 @@ std::string_view unquote(std::string_view v) {
 
 }  // namespace
 
+size_t RowBatch::approx_bytes() const {
+  size_t n = 0;
+  for (const EventRow& e : events) {
+    n += sizeof(EventRow) + e.service.size() + e.host.size() + e.dyno.size() + e.message.size() + e.fields.size();
+  }
+  for (const RequestRow& r : requests) {
+    n += sizeof(RequestRow) + r.method.size() + r.path.size() + r.dyno.size() + r.request_id.size() +
+         r.client_ip.size();
+  }
+  return n;
+}
+
 void append_rows(std::string_view line, const parse::LogRecord& rec, int64_t received_us, RowBatch& out) {
   EventRow e;
   e.time_us = rec.has_time ? rec.unix_us : received_us;

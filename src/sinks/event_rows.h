@@ -33,6 +33,8 @@ struct RowBatch {
   std::vector<EventRow> events;
   std::vector<RequestRow> requests;
   size_t size() const { return events.size() + requests.size(); }
+  // Memory held, roughly: the text plus a fixed cost per row (for queue bounds).
+  size_t approx_bytes() const;
   bool empty() const { return events.empty() && requests.empty(); }
 };
 
