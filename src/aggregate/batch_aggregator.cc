@@ -1,6 +1,6 @@
 #include "aggregate/batch_aggregator.h"
 
-#include <cstring>
+#include "simd/bytes.h"
 
 namespace logstreamer::aggregate {
 namespace {
@@ -30,7 +30,7 @@ uint64_t BatchAggregator::process(const core::Batch& batch) {
   const char* const end = p + text.size();
   parse::LogRecord rec;
   while (p < end) {
-    const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
+    const char* nl = simd::find(p, end, '\n');
     const char* line_end = nl != nullptr ? nl : end;
     std::string_view line(p, static_cast<size_t>(line_end - p));
     p = line_end + 1;

@@ -6,7 +6,9 @@
 #include <cstring>
 #include <optional>
 
-#include <emmintrin.h>  // SSE2: part of every x86-64 CPU, no runtime dispatch needed
+#include <immintrin.h>  // SSE2 everywhere; AVX-512 only inside functions with its target attribute
+
+#include "simd/simd_level.h"
 
 namespace logstreamer::aggregate {
 namespace {
@@ -103,6 +105,11 @@ struct ClassMasks {
   Mask sign = 0;
 };
 
+// ---- the kernels, one per instruction set ----------------------------------
+
+namespace sse2 {
+#define LS_KERNEL
+
 // Lanes of bytes in [lo, lo + count): unsigned range test via a signed compare.
 inline __m128i in_range(__m128i v, char lo, int count) {
   const __m128i shifted = _mm_add_epi8(v, _mm_set1_epi8(static_cast<char>(0x80 - lo)));
@@ -139,20 +146,6 @@ ClassMasks classify(const char* block) {
   return m;
 }
 
-// number_unit_length for the token [start, end), from the masks alone.
-inline int unit_length(const ClassMasks& m, int start, int end) {
-  const int s0 = start + static_cast<int>((m.sign >> start) & 1);
-  if (s0 >= end || ((m.digit >> s0) & 1) == 0) return -1;
-  const Mask rest = ~(m.digit | m.dot) & below(end) & ~below(s0);
-  const int r = rest != 0 ? std::countr_zero(rest) : end;
-  const int unit = end - r;
-  if (unit == 0) return 0;
-  if (unit == 1 && ((m.percent >> r) & 1)) return 1;
-  if (unit > 3) return -1;
-  const Mask unit_bits = below(end) & ~below(r);
-  return (m.alpha & unit_bits) == unit_bits ? unit : -1;
-}
-
 // Copies 64 bytes: `src` must have 64 readable bytes, `dst` 64 writable ones.
 inline void copy64(char* dst, const char* src) {
   for (int i = 0; i < 64; i += 16) {
@@ -161,52 +154,42 @@ inline void copy64(char* dst, const char* src) {
   }
 }
 
-// Copies `len` bytes in whole 64-byte blocks: reads and writes up to 63 bytes
-// past the run, which the callers' padding and slack allow.
-inline void copy_run(char* dst, const char* src, int len) {
-  for (int k = 0; k < len; k += 64) copy64(dst + k, src + k);
+#include "aggregate/mask_kernel_generic.h"
+#undef LS_KERNEL
+}  // namespace sse2
+
+namespace avx512 {
+#define LS_KERNEL __attribute__((target("avx512f,avx512bw,bmi,bmi2,lzcnt")))
+
+// One 64-byte load; each class is one compare straight into a 64-bit mask.
+LS_KERNEL inline ClassMasks classify(const char* block) {
+  const __m512i v = _mm512_loadu_si512(block);
+  const auto in_range = [](__m512i x, char lo, char count) LS_KERNEL {
+    return _mm512_cmplt_epu8_mask(_mm512_sub_epi8(x, _mm512_set1_epi8(lo)), _mm512_set1_epi8(count));
+  };
+  ClassMasks m;
+  m.digit = in_range(v, '0', 10);
+  m.alpha = in_range(_mm512_or_si512(v, _mm512_set1_epi8(0x20)), 'a', 26);
+  m.dot = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('.'));
+  m.percent = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('%'));
+  m.sign = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('-')) | _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('+'));
+  const Mask other = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('_')) | _mm512_movepi8_mask(v);  // >= 0x80
+  m.token = m.digit | m.alpha | m.dot | m.percent | m.sign | other;
+  return m;
 }
 
-// `s` holds the message (n bytes) followed by at least 64 readable bytes;
-// `scratch` has kMaxTemplateBytes (which include 64 bytes of slack). The
-// message is looked at in 64-byte windows; a window that is not the last ends
-// at its last delimiter, so every token lies within one window. Verbatim runs
-// are copied in whole blocks and the output advanced by the run's length, so
-// no copy branches on a length. Returns nullopt for a token longer than a
-// window, which is left to the scalar code.
-std::optional<std::string_view> mask_message_bits(const char* s, int n, std::string_view message,
-                                                  char* scratch) {
-  char* out = scratch;
-  int verbatim_from = 0;  // start of the not-yet-copied unmasked text
-  for (int w = 0; w < n;) {
-    const ClassMasks m = classify(s + w);
-    const int remaining = n - w;
-    const Mask delim = ~m.token | ~below(remaining);  // bytes past the message end tokens
-    int limit = remaining;  // tokens starting before `limit` belong to this window
-    if (remaining > 64) {
-      if (delim == 0) return std::nullopt;
-      limit = 64 - std::countl_zero(delim);  // just past the last delimiter
-    }
-    Mask digits = m.digit & below(limit);
-    while (digits != 0) {
-      const int d = std::countr_zero(digits);
-      const Mask before = delim & below(d);
-      const int start = before != 0 ? 64 - std::countl_zero(before) : 0;
-      const Mask after = delim & ~below(d);
-      const int end = after != 0 ? std::countr_zero(after) : 64;
-      copy_run(out, s + verbatim_from, w + start - verbatim_from);
-      out += w + start - verbatim_from;
-      const int unit = unit_length(m, start, end);
-      out += write_mask(out, s + w + end - (unit > 0 ? unit : 0), unit);
-      verbatim_from = w + end;
-      digits &= ~below(end);
-    }
-    w += limit;
-  }
-  if (out == scratch && verbatim_from == 0) return message;  // nothing masked: no copy
-  copy_run(out, s + verbatim_from, n - verbatim_from);
-  out += n - verbatim_from;
-  return std::string_view(scratch, static_cast<size_t>(out - scratch));
+LS_KERNEL inline void copy64(char* dst, const char* src) {
+  _mm512_storeu_si512(dst, _mm512_loadu_si512(src));
+}
+
+#include "aggregate/mask_kernel_generic.h"
+#undef LS_KERNEL
+}  // namespace avx512
+
+using Kernel = std::optional<std::string_view> (*)(const char*, int, std::string_view, char*);
+
+Kernel kernel_for(simd::Level level) {
+  return level == simd::Level::kAvx512 ? &avx512::mask_message_bits : &sse2::mask_message_bits;
 }
 
 }  // namespace
@@ -243,20 +226,34 @@ std::string_view mask_message_scalar(std::string_view message, char* scratch) {
 
 }  // namespace detail
 
-std::string_view mask_message(std::string_view message, char* scratch, const char* readable_end) {
+namespace {
+
+std::string_view mask_with(Kernel kernel, std::string_view message, char* scratch, const char* readable_end) {
   if (message.size() > kMaxTemplateInput) message = message.substr(0, kMaxTemplateInput);
   const int n = static_cast<int>(message.size());
   const char* s = message.data();
   // Whole-block reads go up to 64 bytes past the message. Near the end of its
   // buffer (or with no promise), work on a zero-padded private copy.
-  alignas(16) char padded[kMaxTemplateInput + 64];
+  alignas(64) char padded[kMaxTemplateInput + 64];
   if (readable_end == nullptr || readable_end - s < n + 64) {
     std::memcpy(padded, s, message.size());
     std::memset(padded + n, 0, 64);
     s = padded;
   }
-  if (auto masked = mask_message_bits(s, n, message, scratch)) return *masked;
+  if (auto masked = kernel(s, n, message, scratch)) return *masked;
   return detail::mask_message_scalar(message, scratch);
+}
+
+}  // namespace
+
+std::string_view mask_message(std::string_view message, char* scratch, const char* readable_end) {
+  static const Kernel kernel = kernel_for(simd::active_level());
+  return mask_with(kernel, message, scratch, readable_end);
+}
+
+std::string_view detail::mask_message_with(simd::Level level, std::string_view message, char* scratch,
+                                           const char* readable_end) {
+  return mask_with(kernel_for(level), message, scratch, readable_end);
 }
 
 }  // namespace logstreamer::aggregate

@@ -13,11 +13,14 @@
 //   "order=ab12cd shipped in 1.5s"  -> "order=<id> shipped in <n>s"
 // Only the first kMaxTemplateInput bytes of a message are looked at.
 //
-// This runs once per line, so it is written for speed: messages up to 64
-// bytes are classified 16 bytes at a time into bit masks (SSE2), and the
-// tokens to mask are found with bit operations rather than byte loops, which
-// removes most branch mispredictions (docs/PERFORMANCE.md).
+// This runs once per line, so it is written for speed: the message is
+// classified 64 bytes at a time into bit masks (one AVX-512 compare per class,
+// or four SSE2 ones; simd/simd_level.h picks at run time), and the tokens to
+// mask are found with bit operations rather than byte loops, which removes
+// most branch mispredictions (docs/PERFORMANCE.md).
 #include <string_view>
+
+#include "simd/simd_level.h"
 
 namespace logstreamer::aggregate {
 
@@ -42,6 +45,9 @@ namespace detail {
 // The byte-at-a-time reference implementation (also used for a token longer
 // than 64 bytes).
 std::string_view mask_message_scalar(std::string_view message, char* scratch);
+// mask_message() with the kernel for `level` (which the CPU must support).
+std::string_view mask_message_with(simd::Level level, std::string_view message, char* scratch,
+                                   const char* readable_end = nullptr);
 }  // namespace detail
 
 }  // namespace logstreamer::aggregate

@@ -1,5 +1,6 @@
 #include "parse/level.h"
 
+#include <array>
 #include <cstring>
 
 namespace logstreamer::parse {
@@ -18,7 +19,6 @@ struct Alias {
   Level level;
 };
 
-// Most frequent spellings first.
 constexpr Alias kAliases[] = {
     {pack("info"), Level::kInfo},      {pack("error"), Level::kError},
     {pack("warn"), Level::kWarn},      {pack("debug"), Level::kDebug},
@@ -30,6 +30,47 @@ constexpr Alias kAliases[] = {
     {pack("inf"), Level::kInfo},       {pack("dbg"), Level::kDebug},
     {pack("trc"), Level::kTrace},      {pack("ftl"), Level::kFatal},
 };
+
+// A perfect hash over the packed aliases: slot = (key * multiplier) >> 58.
+// Levels arrive in random order, so a loop over the aliases mispredicted its
+// exit on most lines; one multiply, one load and one compare do not. The
+// multiplier is searched at compile time, so adding an alias needs no
+// hand-tuning (the build fails if none is found).
+constexpr int kSlotBits = 6;
+
+struct LevelTable {
+  uint64_t multiplier = 0;
+  std::array<Alias, size_t{1} << kSlotBits> slots{};  // key 0: empty (no alias packs to 0)
+};
+
+constexpr size_t slot_of(uint64_t key, uint64_t multiplier) { return (key * multiplier) >> (64 - kSlotBits); }
+
+constexpr LevelTable make_level_table() {
+  uint64_t state = 0;
+  for (int attempt = 0; attempt < 10000; ++attempt) {
+    // splitmix64: a well-mixed odd multiplier per attempt.
+    state += 0x9e3779b97f4a7c15ULL;
+    uint64_t z = state;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    const uint64_t multiplier = (z ^ (z >> 31)) | 1;
+    LevelTable t{multiplier, {}};
+    bool ok = true;
+    for (const Alias& a : kAliases) {
+      Alias& slot = t.slots[slot_of(a.key, multiplier)];
+      if (slot.key != 0) {
+        ok = false;
+        break;
+      }
+      slot = a;
+    }
+    if (ok) return t;
+  }
+  return {};
+}
+
+constexpr LevelTable kLevelTable = make_level_table();
+static_assert(kLevelTable.multiplier != 0, "no perfect hash for the level aliases: raise kSlotBits");
 
 bool iequals(std::string_view token, std::string_view lower) {
   if (token.size() != lower.size()) return false;
@@ -53,10 +94,9 @@ std::optional<Level> parse_level(std::string_view token) {
   uint64_t key = 0;
   std::memcpy(&key, token.data(), token.size());
   key |= 0x2020202020202020ULL >> (8 * (8 - token.size()));
-  for (const Alias& a : kAliases) {
-    if (a.key == key) return a.level;
-  }
-  return std::nullopt;
+  const Alias& slot = kLevelTable.slots[slot_of(key, kLevelTable.multiplier)];
+  if (slot.key != key) return std::nullopt;
+  return slot.level;
 }
 
 }  // namespace logstreamer::parse

@@ -3,6 +3,7 @@
 #include <memory>
 #include <random>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -69,6 +70,8 @@ TEST(MessageTemplate, BitMaskVersionMatchesScalarReference) {
   const std::string alphabet =
       "aZq019 .-+%_=:/,;()[]\"'@#&|\t\xc3\xa9\xff"
       "5555";
+  std::vector<simd::Level> levels = {simd::Level::kSse2};
+  if (simd::cpu_supports(simd::Level::kAvx512)) levels.push_back(simd::Level::kAvx512);
   std::mt19937 rng(12345);
   std::unique_ptr<char[]> a(new char[kMaxTemplateBytes]), b(new char[kMaxTemplateBytes]);
   for (int iter = 0; iter < 200000; ++iter) {
@@ -82,10 +85,14 @@ TEST(MessageTemplate, BitMaskVersionMatchesScalarReference) {
     std::string buffer = m;
     for (int k = 0; k < 70; ++k) buffer += alphabet[rng() % alphabet.size()];
     const std::string_view in_place(buffer.data(), m.size());
-    ASSERT_EQ(std::string(mask_message(in_place, a.get(), buffer.data() + buffer.size())), ref)
-        << "in place: [" << m << "]";
-    ASSERT_EQ(std::string(mask_message(in_place, a.get(), buffer.data() + m.size() + 63)), ref)
-        << "short padding: [" << m << "]";
+    for (simd::Level level : levels) {
+      const char* name = simd::level_name(level);
+      ASSERT_EQ(std::string(detail::mask_message_with(level, m, a.get())), ref) << name << ": [" << m << "]";
+      ASSERT_EQ(std::string(detail::mask_message_with(level, in_place, a.get(), buffer.data() + buffer.size())), ref)
+          << name << " in place: [" << m << "]";
+      ASSERT_EQ(std::string(detail::mask_message_with(level, in_place, a.get(), buffer.data() + m.size() + 63)), ref)
+          << name << " short padding: [" << m << "]";
+    }
   }
 }
 

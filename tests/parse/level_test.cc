@@ -1,5 +1,8 @@
 #include "parse/level.h"
 
+#include <set>
+#include <string>
+
 #include <gtest/gtest.h>
 
 namespace logstreamer::parse {
@@ -39,6 +42,25 @@ TEST(Level, RejectsEverythingElse) {
   for (const char* bad : {"", "i", "in", "infoo", "verbose", "warnings", "ERROR:", "[INFO]", "INF0",
                           "2024", "informational", "crit1cal", "in fo", "\xc3\xa9rror"}) {
     EXPECT_EQ(parse_level(bad), std::nullopt) << bad;
+  }
+}
+
+// The lookup is a perfect hash: every other token must miss, including the
+// ones that share its slot. All tokens of up to 4 letters, either case mix.
+TEST(Level, NoTokenOfUpToFourLettersIsMistaken) {
+  const std::set<std::string> known = {"trc", "dbg", "info", "inf", "warn", "err", "ftl", "crit"};
+  std::string token;
+  for (int len = 1; len <= 4; ++len) {
+    int total = 1;
+    for (int i = 0; i < len; ++i) total *= 26;
+    for (int code = 0; code < total; ++code) {
+      token.assign(static_cast<size_t>(len), 'a');
+      for (int i = 0, c = code; i < len; ++i, c /= 26) token[static_cast<size_t>(i)] = static_cast<char>('a' + c % 26);
+      const bool expected = known.count(token) > 0;
+      ASSERT_EQ(parse_level(token).has_value(), expected) << token;
+      token[0] = static_cast<char>(token[0] - 'a' + 'A');
+      ASSERT_EQ(parse_level(token).has_value(), expected) << token;
+    }
   }
 }
 

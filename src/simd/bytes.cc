@@ -1,0 +1,46 @@
+#include "simd/bytes.h"
+
+#include <cstdint>
+
+#include <immintrin.h>
+
+namespace logstreamer::simd::detail {
+
+#define LS_AVX512 __attribute__((target("avx512f,avx512bw,bmi,bmi2,lzcnt")))
+
+const bool kUseAvx512 = active_level() == Level::kAvx512;
+
+namespace {
+
+// Lanes [0, n) for n <= 64.
+LS_AVX512 inline __mmask64 first_lanes(size_t n) { return _bzhi_u64(~uint64_t{0}, static_cast<unsigned>(n)); }
+
+}  // namespace
+
+LS_AVX512 bool equal_avx512(const char* a, const char* b, size_t n) {
+  while (n > 64) {
+    if (_mm512_cmpneq_epi8_mask(_mm512_loadu_si512(a), _mm512_loadu_si512(b)) != 0) return false;
+    a += 64;
+    b += 64;
+    n -= 64;
+  }
+  const __mmask64 lanes = first_lanes(n);
+  return _mm512_mask_cmpneq_epi8_mask(lanes, _mm512_maskz_loadu_epi8(lanes, a),
+                                      _mm512_maskz_loadu_epi8(lanes, b)) == 0;
+}
+
+LS_AVX512 const char* find_avx512(const char* p, const char* end, char c) {
+  const __m512i needle = _mm512_set1_epi8(c);
+  // Whole blocks while they fit, then one masked block for the tail: no
+  // byte outside [p, end) is read.
+  while (end - p >= 64) {
+    const uint64_t hits = _mm512_cmpeq_epi8_mask(_mm512_loadu_si512(p), needle);
+    if (hits != 0) return p + _tzcnt_u64(hits);
+    p += 64;
+  }
+  const __mmask64 lanes = first_lanes(static_cast<size_t>(end - p));
+  const uint64_t hits = _mm512_mask_cmpeq_epi8_mask(lanes, _mm512_maskz_loadu_epi8(lanes, p), needle);
+  return hits != 0 ? p + _tzcnt_u64(hits) : nullptr;
+}
+
+}  // namespace logstreamer::simd::detail

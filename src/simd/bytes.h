@@ -1,0 +1,36 @@
+#pragma once
+// Byte-string primitives for the per-line hot path, in AVX-512 where the CPU
+// has it (simd_level.h) and in plain C++ otherwise.
+//
+// They replace memchr and memcmp on short inputs (a line of ~100 bytes, a key
+// of ~10-60 bytes), where the library versions spend their time on length
+// dispatch and mispredict on every other call: with AVX-512 masked loads a
+// key of up to 64 bytes is compared in one step, whatever its length, and
+// never reads a byte outside [p, p + n) (masked-out lanes do not fault).
+#include <cstddef>
+#include <cstring>
+
+#include "simd/simd_level.h"
+
+namespace logstreamer::simd {
+
+namespace detail {
+bool equal_avx512(const char* a, const char* b, size_t n);
+const char* find_avx512(const char* p, const char* end, char c);
+// Read once at start-up; a global so the hot path pays one predictable branch.
+extern const bool kUseAvx512;
+}  // namespace detail
+
+// Whether the n bytes at a and b are equal.
+inline bool equal(const char* a, const char* b, size_t n) {
+  if (detail::kUseAvx512) return detail::equal_avx512(a, b, n);
+  return std::memcmp(a, b, n) == 0;
+}
+
+// The first c in [p, end), or nullptr.
+inline const char* find(const char* p, const char* end, char c) {
+  if (detail::kUseAvx512) return detail::find_avx512(p, end, c);
+  return static_cast<const char*>(std::memchr(p, c, static_cast<size_t>(end - p)));
+}
+
+}  // namespace logstreamer::simd

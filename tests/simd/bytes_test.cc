@@ -1,0 +1,76 @@
+#include "simd/bytes.h"
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <random>
+#include <string>
+
+#include <gtest/gtest.h>
+
+namespace logstreamer::simd {
+namespace {
+
+// Memory whose last byte is followed by an inaccessible page: a kernel that
+// reads one byte past what it was given crashes the test.
+class GuardedBuffer {
+ public:
+  GuardedBuffer() {
+    page_ = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+    base_ = static_cast<char*>(mmap(nullptr, 2 * page_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+    EXPECT_NE(base_, MAP_FAILED);
+    EXPECT_EQ(mprotect(base_ + page_, page_, PROT_NONE), 0);
+  }
+  ~GuardedBuffer() { munmap(base_, 2 * page_); }
+  // n bytes ending exactly at the guard page.
+  char* tail(size_t n) { return base_ + page_ - n; }
+
+ private:
+  size_t page_ = 0;
+  char* base_ = nullptr;
+};
+
+TEST(SimdBytes, EqualAgreesWithMemcmpAtEveryLengthAndNeverReadsPast) {
+  GuardedBuffer ga, gb;
+  std::mt19937 rng(7);
+  for (size_t n = 0; n <= 300; ++n) {
+    for (int trial = 0; trial < 20; ++trial) {
+      char* a = ga.tail(n);
+      char* b = gb.tail(n);
+      for (size_t i = 0; i < n; ++i) a[i] = b[i] = static_cast<char>(rng());
+      if (n > 0 && trial % 2 == 1) b[rng() % n] ^= static_cast<char>(1 + rng() % 255);
+      const bool expected = std::memcmp(a, b, n) == 0;
+      EXPECT_EQ(equal(a, b, n), expected) << n;
+      if (cpu_supports(Level::kAvx512)) {
+        EXPECT_EQ(detail::equal_avx512(a, b, n), expected) << n;
+      }
+    }
+  }
+}
+
+TEST(SimdBytes, FindAgreesWithMemchrAtEveryLengthAndNeverReadsPast) {
+  GuardedBuffer g;
+  std::mt19937 rng(11);
+  for (size_t n = 0; n <= 300; ++n) {
+    for (int trial = 0; trial < 20; ++trial) {
+      char* p = g.tail(n);
+      for (size_t i = 0; i < n; ++i) p[i] = static_cast<char>('a' + rng() % 26);
+      if (n > 0 && trial % 4 != 0) p[rng() % n] = '\n';  // one in four has none
+      const char* expected = static_cast<const char*>(std::memchr(p, '\n', n));
+      EXPECT_EQ(find(p, p + n, '\n'), expected) << n;
+      if (cpu_supports(Level::kAvx512)) {
+        EXPECT_EQ(detail::find_avx512(p, p + n, '\n'), expected) << n;
+      }
+    }
+  }
+}
+
+TEST(SimdLevel, ActiveLevelIsSupportedAndNamed) {
+  EXPECT_TRUE(cpu_supports(active_level()));
+  EXPECT_TRUE(cpu_supports(Level::kSse2));
+  EXPECT_STRNE(level_name(active_level()), "");
+}
+
+}  // namespace
+}  // namespace logstreamer::simd
