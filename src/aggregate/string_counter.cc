@@ -4,6 +4,17 @@
 
 namespace logstreamer::aggregate {
 
+bool StringCounter::add_slow(std::string_view key, uint64_t n, bool may_insert, Slot& slot, const Words& w) {
+  auto it = map_.find(absl_key(key));
+  if (it == map_.end()) {
+    if (!may_insert) return false;
+    it = map_.emplace(std::string(key), 0).first;
+  }
+  it->second += n;
+  slot = Slot{it->first.data(), it->first.size(), &it->second, w};
+  return true;
+}
+
 uint64_t StringCounter::erase_at_most(uint64_t threshold) {
   clear_cache();  // cached pointers may point at erased nodes
   uint64_t removed = 0;

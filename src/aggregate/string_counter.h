@@ -4,9 +4,12 @@
 // Every parsed line bumps two string-keyed counters (its service and its
 // message template). A general hash map hashes all the key's bytes and
 // compares them again on a hit; that was a quarter of analyze's CPU time. Here
-// a small direct-mapped cache sits in front of the map: its slot is picked by
-// a cheap hash of the key's length and first and last 8 bytes, and a hit costs
-// one compare (a single masked AVX-512 compare for keys up to 64 bytes). Misses (first sight of a key, or two keys sharing a slot)
+// a small direct-mapped cache sits in front of the map. A key is summarised by
+// two words that together cover its first and last bytes (for keys of up to
+// 16 bytes, all of them); the slot is picked by a cheap hash of those words
+// and the length, and the slot keeps the words, so a hit on a key of up to 16
+// bytes costs two integer compares and longer keys compare only their middle
+// (simd::equal). Misses (first sight of a key, or two keys sharing a slot)
 // fall through to the map, whose nodes never move, so cached pointers stay
 // valid until an erase, which clears the cache.
 //
@@ -38,20 +41,15 @@ class StringCounter {
   // Adds n to key's count if the key is known or `may_insert`; returns false
   // when the key is new and may not be inserted.
   bool add(std::string_view key, uint64_t n, bool may_insert) {
-    Slot& slot = cache_[slot_index(key)];
-    if (slot.len == key.size() && slot.counter != nullptr &&
-        simd::equal(slot.data, key.data(), key.size())) {
+    const Words w = words_of(key);
+    Slot& slot = cache_[slot_index(w, key.size())];
+    if (slot.counter != nullptr && slot.len == key.size() && slot.words.head == w.head &&
+        slot.words.tail == w.tail &&
+        (key.size() <= 16 || simd::equal(slot.data + 8, key.data() + 8, key.size() - 16))) {
       *slot.counter += n;
       return true;
     }
-    auto it = map_.find(absl_key(key));
-    if (it == map_.end()) {
-      if (!may_insert) return false;
-      it = map_.emplace(std::string(key), 0).first;
-    }
-    it->second += n;
-    slot = Slot{it->first.data(), it->first.size(), &it->second};
-    return true;
+    return add_slow(key, n, may_insert, slot, w);
   }
 
   uint64_t get(std::string_view key) const {
@@ -72,27 +70,52 @@ class StringCounter {
   std::vector<std::pair<std::string, uint64_t>> sorted(size_t limit) const;
 
  private:
-  struct Slot {
-    const char* data;
-    size_t len;
-    uint64_t* counter;
+  // Two words covering a key's bytes: [0, 8) and [size - 8, size) when it has
+  // 8 or more; shorter keys are packed whole (so for up to 16 bytes the words
+  // are the key). Unaligned loads only inside the key, no byte loop: the
+  // branch on the length is predictable, the bytes-to-stack copy it replaces
+  // stalled on store forwarding.
+  struct Words {
+    uint64_t head;
+    uint64_t tail;
   };
-  static constexpr size_t kCacheSlots = 1024;
-
-  static uint64_t load_up_to_8(const char* p, size_t n) {
-    uint64_t v = 0;
-    std::memcpy(&v, p, n < 8 ? n : 8);
+  static uint64_t load8(const char* p) {
+    uint64_t v;
+    std::memcpy(&v, p, 8);
     return v;
   }
-  static size_t slot_index(std::string_view key) {
+  static uint32_t load4(const char* p) {
+    uint32_t v;
+    std::memcpy(&v, p, 4);
+    return v;
+  }
+  static Words words_of(std::string_view key) {
+    const char* p = key.data();
     const size_t n = key.size();
-    const uint64_t head = load_up_to_8(key.data(), n);
-    const uint64_t tail = n > 8 ? load_up_to_8(key.data() + n - 8, 8) : 0;
-    uint64_t h = (head * 0x9e3779b97f4a7c15ULL) ^ (tail * 0xc2b2ae3d27d4eb4fULL) ^ n;
+    if (n >= 8) return {load8(p), load8(p + n - 8)};
+    if (n >= 4) return {load4(p), load4(p + n - 4)};  // overlapping halves cover 4..7 bytes
+    if (n == 0) return {0, 0};
+    // 1..3 bytes: first, middle and last cover them all.
+    const auto byte = [](char c) { return static_cast<uint64_t>(static_cast<unsigned char>(c)); };
+    return {byte(p[0]) | byte(p[n / 2]) << 8 | byte(p[n - 1]) << 16, 0};
+  }
+  static size_t slot_index(const Words& w, size_t n) {
+    uint64_t h = (w.head * 0x9e3779b97f4a7c15ULL) ^ (w.tail * 0xc2b2ae3d27d4eb4fULL) ^ n;
     h ^= h >> 29;
     return static_cast<size_t>(h * 0xbf58476d1ce4e5b9ULL >> 54);  // top 10 bits
   }
-  void clear_cache() { cache_.fill(Slot{nullptr, 0, nullptr}); }
+
+  struct Slot {
+    const char* data;  // the map's copy of the key
+    size_t len;
+    uint64_t* counter;  // nullptr: empty
+    Words words;
+  };
+  static constexpr size_t kCacheSlots = 1024;
+
+  // A cache miss: the map, and the slot takes the key.
+  bool add_slow(std::string_view key, uint64_t n, bool may_insert, Slot& slot, const Words& w);
+  void clear_cache() { cache_.fill(Slot{nullptr, 0, nullptr, {0, 0}}); }
 
   absl::node_hash_map<std::string, uint64_t> map_;
   std::array<Slot, kCacheSlots> cache_;

@@ -72,6 +72,14 @@ constexpr LevelTable make_level_table() {
 constexpr LevelTable kLevelTable = make_level_table();
 static_assert(kLevelTable.multiplier != 0, "no perfect hash for the level aliases: raise kSlotBits");
 
+constexpr uint64_t kLower = 0x2020202020202020ULL;
+
+std::optional<Level> lookup(uint64_t key) {
+  const Alias& slot = kLevelTable.slots[slot_of(key, kLevelTable.multiplier)];
+  if (slot.key != key) return std::nullopt;
+  return slot.level;
+}
+
 bool iequals(std::string_view token, std::string_view lower) {
   if (token.size() != lower.size()) return false;
   for (size_t i = 0; i < token.size(); ++i) {
@@ -93,10 +101,16 @@ std::optional<Level> parse_level(std::string_view token) {
   // byte whose OR 0x20 is in 'a'..'z' was a letter, and aliases are letters.
   uint64_t key = 0;
   std::memcpy(&key, token.data(), token.size());
-  key |= 0x2020202020202020ULL >> (8 * (8 - token.size()));
-  const Alias& slot = kLevelTable.slots[slot_of(key, kLevelTable.multiplier)];
-  if (slot.key != key) return std::nullopt;
-  return slot.level;
+  return lookup(key | kLower >> (8 * (8 - token.size())));
+}
+
+std::optional<Level> parse_level_in(std::string_view token, size_t readable) {
+  if (token.empty() || token.size() > 8 || readable < 8) return parse_level(token);
+  uint64_t key;
+  std::memcpy(&key, token.data(), 8);
+  const unsigned bits = static_cast<unsigned>(8 * token.size());
+  key &= ~uint64_t{0} >> (64 - bits);  // only the token's bytes
+  return lookup(key | kLower >> (64 - bits));
 }
 
 }  // namespace logstreamer::parse

@@ -24,4 +24,9 @@ constexpr std::string_view level_name(Level level) {
 // Returns nullopt for anything else. No allocation; a handful of compares.
 std::optional<Level> parse_level(std::string_view token);
 
+// parse_level() for a token inside a longer text, where `readable` bytes from
+// the token's start may be read (>= token.size()): with 8 of them the token is
+// packed by one load and a mask instead of a length-dependent copy.
+std::optional<Level> parse_level_in(std::string_view token, size_t readable);
+
 }  // namespace logstreamer::parse

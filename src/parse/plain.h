@@ -15,7 +15,10 @@
 //   2025-01-01 ERROR payment-service Payment failed
 //   2025-01-01 10:00:00.250 warn cache-service Eviction storm
 //
-// No allocation: the record's views point into `line`.
+// No allocation: the record's views point into `line`. Fields are found from a
+// bit mask of the blanks in the first 64 bytes (simd::blank_mask); a line
+// whose first three fields run past byte 63 takes the byte-at-a-time path,
+// which gives the same result.
 #include <string_view>
 
 #include "parse/log_record.h"
@@ -24,6 +27,11 @@
 namespace logstreamer::parse {
 
 ParseError parse_plain(std::string_view line, LogRecord& out);
+
+namespace detail {
+// The byte-at-a-time parser: the reference the fast path is tested against.
+ParseError parse_plain_scalar(std::string_view line, LogRecord& out);
+}  // namespace detail
 
 // Cheap pre-check for auto-detection: could this line be plain at all?
 bool looks_plain(std::string_view line);

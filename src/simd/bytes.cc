@@ -17,6 +17,29 @@ LS_AVX512 inline __mmask64 first_lanes(size_t n) { return _bzhi_u64(~uint64_t{0}
 
 }  // namespace
 
+LS_AVX512 uint64_t blank_mask_avx512(const char* p, size_t n) {
+  const __mmask64 lanes = first_lanes(n < 64 ? n : 64);
+  const __m512i v = _mm512_maskz_loadu_epi8(lanes, p);
+  return _mm512_mask_cmpeq_epi8_mask(lanes, v, _mm512_set1_epi8(' ')) |
+         _mm512_mask_cmpeq_epi8_mask(lanes, v, _mm512_set1_epi8('\t'));
+}
+
+uint64_t blank_mask_sse2(const char* p, size_t n) {
+  alignas(16) char padded[64];
+  if (n < 64) {  // a short line: work on a zero-padded copy (zero is not blank)
+    std::memset(padded, 0, sizeof padded);
+    std::memcpy(padded, p, n);
+    p = padded;
+  }
+  uint64_t mask = 0;
+  for (int i = 0; i < 64; i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    const __m128i blank = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\t')));
+    mask |= static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(blank))) << i;
+  }
+  return mask;
+}
+
 LS_AVX512 bool equal_avx512(const char* a, const char* b, size_t n) {
   while (n > 64) {
     if (_mm512_cmpneq_epi8_mask(_mm512_loadu_si512(a), _mm512_loadu_si512(b)) != 0) return false;

@@ -38,6 +38,28 @@ TEST(CappedCounter, FrontCacheStaysCorrectWithCollidingKeys) {
   EXPECT_EQ(total, 15000u);
 }
 
+// The cache compares a key by two words and its middle: keys of every length
+// that differ in exactly one byte, at every position, must stay apart.
+TEST(CappedCounter, KeysDifferingInOneByteAtAnyPositionStayApart) {
+  CappedCounter c(100000);
+  std::map<std::string, uint64_t> expected;
+  for (int round = 0; round < 2; ++round) {
+    for (size_t len = 0; len <= 40; ++len) {
+      const std::string base(len, 'k');
+      c.add(base);
+      ++expected[base];
+      for (size_t pos = 0; pos < len; ++pos) {
+        std::string key = base;
+        key[pos] = 'x';
+        c.add(key);
+        ++expected[key];
+      }
+    }
+  }
+  for (const auto& [k, n] : expected) ASSERT_EQ(c.get(k), n) << "[" << k << "]";
+  EXPECT_EQ(c.size(), expected.size());
+}
+
 TEST(TopMessages, PrunesTheRareHalfWhenFullAndSaysItIsApproximate) {
   TopMessages top(100);
   for (int i = 0; i < 50; ++i) top.add_template("frequent", 1);

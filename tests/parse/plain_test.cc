@@ -1,5 +1,9 @@
 #include "parse/plain.h"
 
+#include <iterator>
+#include <random>
+#include <string>
+
 #include <gtest/gtest.h>
 
 #include "parse/line_parser.h"
@@ -69,6 +73,41 @@ INSTANTIATE_TEST_SUITE_P(
                     Rejected{"2024-01-20T10:00:00Z LOUD svc msg", ParseError::kUnknownLevel},
                     Rejected{"2024-01-20T10:00:00Z INFO", ParseError::kMissingService},
                     Rejected{"INFO 2024-01-20T10:00:00Z   ", ParseError::kMissingService}));
+
+// The mask-based parser must agree with the byte-at-a-time one on every line:
+// random fields, blank runs and lengths, so that fields end before, at and
+// after byte 64 of the line, and lines of up to 64 bytes end inside the mask.
+TEST(Plain, MaskParserMatchesScalarReference) {
+  const char* levels[] = {"INFO", "warn", "Error", "err", "WARNING", "trace", "crit", "x", "INFOS", "2024", "", "emergency"};
+  const char* times[] = {"2024-01-20T10:00:00Z", "2024-01-20 10:00:00.250", "2025-01-01", "2024-01-20T10:00:00.123+02:00",
+                         "2024-13-45", "2024-01-20T10:00", "20x4-01-01", "2024-01-20T10:00:00.123456789Z"};
+  const char* blanks[] = {" ", "\t", "  ", " \t "};
+  std::mt19937 rng(99);
+  const auto pick = [&](const auto& options) { return std::string(options[rng() % std::size(options)]); };
+  const auto word = [&](size_t max_len) {
+    std::string w(rng() % (max_len + 1), 'a');
+    for (auto& c : w) c = "abcXYZ019-._:/"[rng() % 14];
+    return w;
+  };
+  for (int iter = 0; iter < 200000; ++iter) {
+    std::string line;
+    const bool time_first = rng() % 2 == 0;
+    line = time_first ? pick(times) + pick(blanks) + pick(levels) : pick(levels) + pick(blanks) + pick(times);
+    if (rng() % 8 != 0) line += pick(blanks) + word(rng() % 2 ? 12 : 60);                 // service
+    if (rng() % 4 != 0) line += pick(blanks) + word(30) + " " + word(30) + " " + word(10);  // message
+    if (rng() % 4 == 0) line += pick(blanks);                                              // trailing blanks
+    if (line.empty()) continue;
+    LogRecord fast, ref;
+    const ParseError fast_err = parse_plain(line, fast);
+    const ParseError ref_err = detail::parse_plain_scalar(line, ref);
+    ASSERT_EQ(fast_err, ref_err) << "[" << line << "]";
+    if (ref_err != ParseError::kOk) continue;
+    ASSERT_EQ(fast.level, ref.level) << line;
+    ASSERT_EQ(fast.unix_us, ref.unix_us) << line;
+    ASSERT_EQ(fast.service, ref.service) << line;
+    ASSERT_EQ(fast.message, ref.message) << line;
+  }
+}
 
 TEST(LineParser, AutoAndForcedPlainAgree) {
   LineParser auto_parser, plain_parser(Format::kPlain);
