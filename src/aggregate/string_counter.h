@@ -52,6 +52,13 @@ class StringCounter {
     return add_slow(key, n, may_insert, slot, w);
   }
 
+  // The counter of `key` (inserted at 0 if new and `may_insert`), or nullptr.
+  // Valid until erase_at_most() or destruction: nodes do not move.
+  uint64_t* counter(std::string_view key, bool may_insert) {
+    if (!add(key, 0, may_insert)) return nullptr;
+    return cache_[slot_index(words_of(key), key.size())].counter;
+  }
+
   uint64_t get(std::string_view key) const {
     auto it = map_.find(absl_key(key));
     return it == map_.end() ? 0 : it->second;

@@ -10,7 +10,14 @@ TopMessages::TopMessages(size_t capacity)
     : capacity_(std::max<size_t>(capacity, 2)), scratch_(new char[kMaxTemplateBytes]) {}
 
 void TopMessages::add(std::string_view message, const char* readable_end) {
-  add_template(mask_message(message, scratch_.get(), readable_end), 1);
+  if (uint64_t* counter = shapes_.find(message)) {
+    ++*counter;
+    return;
+  }
+  const std::string_view tmpl = mask_message(message, scratch_.get(), readable_end);
+  add_template(tmpl, 1);
+  // Pruning may have run: remember the counter only as the table is now.
+  shapes_.remember(counts_.counter(tmpl, false));
 }
 
 void TopMessages::add_template(std::string_view tmpl, uint64_t n) {
@@ -31,6 +38,7 @@ void TopMessages::prune() {
   counts_.for_each([&](const std::string&, uint64_t n) { counts.push_back(n); });
   auto mid = counts.begin() + static_cast<ptrdiff_t>(counts.size() / 2);
   std::nth_element(counts.begin(), mid, counts.end());
+  shapes_.clear();  // its counters may point at erased entries
   pruned_count_ += counts_.erase_at_most(*mid);
 }
 

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "aggregate/message_shapes.h"
 #include "aggregate/string_counter.h"
 
 namespace logstreamer::aggregate {
@@ -38,6 +39,7 @@ class TopMessages {
 
   size_t capacity_;
   StringCounter counts_;
+  MessageShapes shapes_;  // shape -> counter in counts_; cleared when pruning
   uint64_t pruned_count_ = 0;
   std::unique_ptr<char[]> scratch_;  // for masking: no allocation per line
 };

@@ -1,0 +1,64 @@
+#pragma once
+// MessageShapes: a cache from a message's *shape* to its template's counter,
+// so most lines are counted without building their template at all.
+//
+// The shape of a message of up to 63 bytes is computed in vector registers,
+// without a branch on the message's content: the template's rule
+// (message_template.h) applied to the whole 64-byte block at once with bit
+// arithmetic on class masks, each masked token cut to one marker byte (1 for
+// "<id>", 2 for "<n>", the number's unit kept) and the rest squeezed out with
+// AVX-512 VBMI2's compress. Equal shapes have equal templates, so a shape
+// seen before leads straight to its counter: a hash of the 64-byte register,
+// one compare against the cached shape, one increment. The byte loops and
+// data-dependent branches of building the template string, whose
+// mispredictions were a quarter of analyze's time, run only on a miss.
+//
+// Exact, never approximate: a miss (new shape, a slot taken by another
+// shape, a message over 63 bytes or holding a byte 0x00-0x02 that could be
+// mistaken for a marker, a CPU without AVX-512 VBMI2) returns nullptr and the
+// caller counts the template the long way, then remember()s the counter.
+// Counters must stay valid until clear(): TopMessages clears on pruning.
+//
+// Not thread-safe: one per TopMessages.
+#include <cstdint>
+#include <memory>
+#include <string_view>
+
+namespace logstreamer::aggregate {
+
+class MessageShapes {
+ public:
+  MessageShapes();
+
+  // The counter remembered for `message`'s shape, or nullptr.
+  uint64_t* find(std::string_view message);
+  // Remembers `counter` for the shape of the message last passed to find(),
+  // if that message had a shape. Only right after a find() that missed.
+  void remember(uint64_t* counter);
+  void clear();
+
+  // The shape itself, for tests: false when the message has none (see above).
+  static bool shape_of(std::string_view message, std::string& out);
+  static bool available();  // whether this CPU computes shapes
+
+ private:
+  // 2-way set associative: analyze's sample data has ~460 shapes, and a
+  // direct-mapped table thrashed on the pairs that shared a slot.
+  static constexpr int kSetBits = 11;
+  static constexpr size_t kWays = 2;
+  struct alignas(64) Line {
+    unsigned char bytes[64];  // the shape, zero padded; byte 63: its length
+  };
+
+  // The AVX-512 VBMI2 path of find(), compiled for that target alone.
+  __attribute__((target("avx512f,avx512bw,avx512dq,avx512vbmi2,bmi,bmi2,lzcnt,popcnt"))) uint64_t* find_vbmi2(
+      std::string_view message);
+
+  std::unique_ptr<Line[]> lines_;         // kWays per set
+  std::unique_ptr<uint64_t*[]> counters_;  // nullptr: empty way
+  Line last_{};                            // find()'s miss, for remember()
+  uint32_t last_set_ = 0;
+  bool last_valid_ = false;
+};
+
+}  // namespace logstreamer::aggregate

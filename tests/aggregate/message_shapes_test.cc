@@ -1,0 +1,107 @@
+#include "aggregate/message_shapes.h"
+
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "aggregate/message_template.h"
+#include "aggregate/top_messages.h"
+
+namespace logstreamer::aggregate {
+namespace {
+
+// What a shape stands for: each marker byte becomes its mask.
+std::string expand(const std::string& shape) {
+  std::string out;
+  for (char c : shape) {
+    if (c == 1) {
+      out += "<id>";
+    } else if (c == 2) {
+      out += "<n>";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string random_message(std::mt19937& rng, size_t max_len) {
+  static const std::string alphabet =
+      "aZq019 .-+%_=:/,;()[]\"'@#&|\t\xc3\xa9\xff"
+      "5555mms";
+  std::string m(rng() % (max_len + 1), ' ');
+  for (auto& c : m) c = alphabet[rng() % alphabet.size()];
+  return m;
+}
+
+// The shape is computed by bit arithmetic over the whole block; the template
+// by the byte-at-a-time reference. They must agree on every message.
+TEST(MessageShapes, ShapeExpandsToTheTemplate) {
+  if (!MessageShapes::available()) GTEST_SKIP() << "no AVX-512 VBMI2 on this CPU";
+  std::mt19937 rng(2024);
+  std::unique_ptr<char[]> scratch(new char[kMaxTemplateBytes]);
+  std::string shape;
+  for (int iter = 0; iter < 300000; ++iter) {
+    const std::string m = random_message(rng, 63);
+    ASSERT_TRUE(MessageShapes::shape_of(m, shape)) << m;
+    ASSERT_EQ(expand(shape), std::string(detail::mask_message_scalar(m, scratch.get()))) << "[" << m << "]";
+  }
+}
+
+TEST(MessageShapes, NoShapeForLongMessagesOrMarkerBytes) {
+  if (!MessageShapes::available()) GTEST_SKIP() << "no AVX-512 VBMI2 on this CPU";
+  std::string shape;
+  EXPECT_TRUE(MessageShapes::shape_of(std::string(63, 'a'), shape));
+  EXPECT_FALSE(MessageShapes::shape_of(std::string(64, 'a'), shape));
+  EXPECT_FALSE(MessageShapes::shape_of(std::string("id \x01 here"), shape));
+  EXPECT_FALSE(MessageShapes::shape_of(std::string("nul \0 here", 10), shape));
+}
+
+TEST(MessageShapes, FindsWhatWasRemembered) {
+  if (!MessageShapes::available()) GTEST_SKIP() << "no AVX-512 VBMI2 on this CPU";
+  MessageShapes shapes;
+  uint64_t a = 0, b = 0;
+  EXPECT_EQ(shapes.find("User 42 logged in"), nullptr);
+  shapes.remember(&a);
+  EXPECT_EQ(shapes.find("User 7 logged in"), &a);     // same shape
+  EXPECT_EQ(shapes.find("User 7a logged in"), nullptr);  // "<n>a": another shape
+  shapes.remember(&b);
+  EXPECT_EQ(shapes.find("User 123456789a logged in"), &b);
+  EXPECT_EQ(shapes.find("User 1 logged in"), &a);
+  shapes.clear();
+  EXPECT_EQ(shapes.find("User 1 logged in"), nullptr);
+}
+
+// End to end: counts through the shape cache equal counts of the reference
+// templates, with few enough distinct shapes to hit and enough to collide,
+// and a capacity small enough to prune (which must clear the cache).
+TEST(MessageShapes, TopMessagesCountsEqualTheReference) {
+  for (size_t capacity : {size_t{100000}, size_t{40}}) {
+    std::mt19937 rng(7);
+    std::unique_ptr<char[]> scratch(new char[kMaxTemplateBytes]);
+    std::vector<std::string> pool;
+    for (int i = 0; i < 3000; ++i) pool.push_back(random_message(rng, 70));
+    TopMessages top(capacity);
+    std::map<std::string, uint64_t> expected;
+    for (int i = 0; i < 200000; ++i) {
+      const std::string& m = pool[rng() % (i % 2 ? 50 : pool.size())];  // a hot set and a long tail
+      top.add(m);
+      ++expected[std::string(detail::mask_message_scalar(m, scratch.get()))];
+    }
+    uint64_t total = top.pruned_count();
+    for (const auto& [tmpl, n] : top.top(1000000)) {
+      total += n;
+      if (capacity > pool.size()) {
+        ASSERT_EQ(n, expected[tmpl]) << tmpl;
+      }
+      ASSERT_LE(n, expected[tmpl]) << tmpl;  // pruned or not, never over
+    }
+    EXPECT_EQ(total, 200000u) << "capacity " << capacity;
+  }
+}
+
+}  // namespace
+}  // namespace logstreamer::aggregate
