@@ -1,6 +1,7 @@
 #include "aggregate/message_shapes.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <string>
 
@@ -11,10 +12,27 @@
 namespace logstreamer::aggregate {
 namespace {
 
-#define LS_VBMI2 __attribute__((target("avx512f,avx512bw,avx512dq,avx512vbmi2,bmi,bmi2,lzcnt,popcnt")))
+#define LS_VBMI2 __attribute__((target("avx512f,avx512bw,avx512dq,avx512vbmi,avx512vbmi2,bmi,bmi2,lzcnt,popcnt")))
 
 constexpr unsigned char kIdMarker = 1;
 constexpr unsigned char kNumberMarker = 2;
+
+// Class bits of the 128 ASCII bytes.
+enum : uint8_t { kDigit = 1, kAlpha = 2, kDot = 4, kPercent = 8, kSign = 16, kToken = 32, kMarkerLike = 64 };
+
+constexpr std::array<uint8_t, 128> make_class_table() {
+  std::array<uint8_t, 128> t{};
+  for (int c = 0; c < 3; ++c) t[c] = kMarkerLike;
+  for (int c = '0'; c <= '9'; ++c) t[c] = kDigit | kToken;
+  for (int c = 'a'; c <= 'z'; ++c) t[c] = kAlpha | kToken;
+  for (int c = 'A'; c <= 'Z'; ++c) t[c] = kAlpha | kToken;
+  t['.'] = kDot | kToken;
+  t['%'] = kPercent | kToken;
+  t['-'] = t['+'] = kSign | kToken;
+  t['_'] = kToken;
+  return t;
+}
+alignas(64) constexpr std::array<uint8_t, 128> kClassTable = make_class_table();
 
 struct ShapeResult {
   __m512i bytes;
@@ -45,20 +63,21 @@ LS_VBMI2 inline Marked tokens_containing(uint64_t x, uint64_t t, uint64_t s, uin
 LS_VBMI2 ShapeResult compute_shape(const char* p, size_t n) {
   const __mmask64 lanes = _bzhi_u64(~uint64_t{0}, static_cast<unsigned>(n));
   const __m512i v = _mm512_maskz_loadu_epi8(lanes, p);
-  const auto eq = [&](char c) LS_VBMI2 { return _mm512_mask_cmpeq_epi8_mask(lanes, v, _mm512_set1_epi8(c)); };
-  const auto in_range = [&](__m512i x, char lo, char count) LS_VBMI2 {
-    return _mm512_mask_cmplt_epu8_mask(lanes, _mm512_sub_epi8(x, _mm512_set1_epi8(lo)), _mm512_set1_epi8(count));
-  };
+  // Every class at once: one 128-entry table lookup per byte (vpermi2b), then
+  // one test per class bit. Bytes >= 0x80 are tokens of no other class.
+  const uint64_t high = _mm512_movepi8_mask(v) & lanes;
+  const __m512i classes = _mm512_maskz_permutex2var_epi8(lanes & ~high, _mm512_load_si512(kClassTable.data()), v,
+                                                          _mm512_load_si512(kClassTable.data() + 64));
+  const auto has = [&](uint8_t bit) LS_VBMI2 { return _mm512_test_epi8_mask(classes, _mm512_set1_epi8(static_cast<char>(bit))); };
   // A byte that could pass for a marker (or NUL) in the shape: no shape.
-  if (_mm512_mask_cmplt_epu8_mask(lanes, v, _mm512_set1_epi8(3)) != 0) return {v, 0, false};
+  if (has(kMarkerLike) != 0) return {v, 0, false};
 
-  const uint64_t digit = in_range(v, '0', 10);
-  const uint64_t alpha = in_range(_mm512_or_si512(v, _mm512_set1_epi8(0x20)), 'a', 26);
-  const uint64_t dot = eq('.');
-  const uint64_t percent = eq('%');
-  const uint64_t sign = eq('-') | eq('+');
-  const uint64_t high = _mm512_mask_cmplt_epi8_mask(lanes, v, _mm512_setzero_si512());  // >= 0x80
-  const uint64_t t = digit | alpha | dot | percent | sign | eq('_') | high;
+  const uint64_t digit = has(kDigit);
+  const uint64_t alpha = has(kAlpha);
+  const uint64_t dot = has(kDot);
+  const uint64_t percent = has(kPercent);
+  const uint64_t sign = has(kSign);
+  const uint64_t t = has(kToken) | high;
   const uint64_t s = t & ~(t << 1);  // token starts
   const uint64_t e = t & ~(t >> 1);  // token ends (last byte; n <= 63 keeps bit 63 clear)
 
@@ -108,7 +127,7 @@ LS_VBMI2 bool shape_bytes(std::string_view message, std::string& out) {
 }
 
 bool cpu_has_vbmi2() {
-  static const bool yes = simd::active_level() == simd::Level::kAvx512 && __builtin_cpu_supports("avx512vbmi2") &&
+  static const bool yes = simd::active_level() == simd::Level::kAvx512 && __builtin_cpu_supports("avx512vbmi2") && __builtin_cpu_supports("avx512vbmi") &&
                           __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("popcnt");
   return yes;
 }

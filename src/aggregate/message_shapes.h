@@ -51,7 +51,7 @@ class MessageShapes {
   };
 
   // The AVX-512 VBMI2 path of find(), compiled for that target alone.
-  __attribute__((target("avx512f,avx512bw,avx512dq,avx512vbmi2,bmi,bmi2,lzcnt,popcnt"))) uint64_t* find_vbmi2(
+  __attribute__((target("avx512f,avx512bw,avx512dq,avx512vbmi,avx512vbmi2,bmi,bmi2,lzcnt,popcnt"))) uint64_t* find_vbmi2(
       std::string_view message);
 
   std::unique_ptr<Line[]> lines_;         // kWays per set

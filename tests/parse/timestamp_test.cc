@@ -1,6 +1,9 @@
 #include "parse/timestamp.h"
 
 #include <ctime>
+#include <iterator>
+#include <random>
+#include <string>
 
 #include <gtest/gtest.h>
 
@@ -82,6 +85,53 @@ TEST(Timestamp, FormatRoundTrips) {
   EXPECT_EQ(format_rfc3339(utc_us(1969, 12, 31, 23, 59, 59)), "1969-12-31T23:59:59Z");
   for (int64_t us : {int64_t{0}, utc_us(2038, 1, 19, 3, 14, 8) + 1, utc_us(1999, 12, 31, 23, 59, 59)}) {
     EXPECT_EQ(scan(format_rfc3339(us)), us);
+  }
+}
+
+}  // namespace
+}  // namespace logstreamer::parse
+
+namespace logstreamer::parse {
+namespace {
+
+// Seconds and fraction are read by a word-at-a-time path when the text is
+// long enough and by the general scanner otherwise. Random tails, alone and
+// followed by more of the line, must give the same verdict, and valid ones
+// the value computed here digit by digit.
+TEST(Timestamp, SecondsAndFractionAgreeOnEveryPath) {
+  std::mt19937 rng(5);
+  const std::string zones[] = {"", "Z", "z", "+02:00", "-0530", "x", "Z1"};
+  for (int iter = 0; iter < 100000; ++iter) {
+    const int ss = static_cast<int>(rng() % 62);
+    std::string ts = "2024-01-20T10:00:" + std::string(ss < 10 ? "0" : "") + std::to_string(ss);
+    std::string digits;
+    const int sep = static_cast<int>(rng() % 4);
+    if (sep != 0) {
+      digits.assign(rng() % 11, '0');
+      for (auto& c : digits) c = static_cast<char>('0' + rng() % 10);
+      ts += (sep == 1 ? "," : ".") + digits;
+    }
+    const std::string& zone = zones[rng() % std::size(zones)];
+    ts += zone;
+
+    ParsedTime alone, in_line;
+    const bool ok_alone = scan_timestamp(ts, alone);
+    const bool ok_in_line = scan_timestamp(ts + " web-service GET /x 200", in_line);
+    ASSERT_EQ(ok_alone, ok_in_line) << ts;
+    const bool fraction_ok = sep == 0 || (!digits.empty() && digits.size() <= 9);
+    const bool zone_ok = zone != "x" && zone != "Z1";
+    ASSERT_EQ(ok_alone, ss <= 60 && fraction_ok && zone_ok) << ts;
+    if (!ok_alone) continue;
+    ASSERT_EQ(alone.unix_us, in_line.unix_us) << ts;
+    ASSERT_EQ(alone.length, ts.size()) << ts;
+    ASSERT_EQ(in_line.length, ts.size()) << ts;
+    int64_t micros = 0;
+    for (size_t i = 0; i < 6; ++i) micros = micros * 10 + (i < digits.size() ? digits[i] - '0' : 0);
+    int64_t offset_s = 0;
+    if (zone == "+02:00") offset_s = -2 * 3600;
+    if (zone == "-0530") offset_s = 5 * 3600 + 30 * 60;
+    const int64_t expected = (1705744800LL + ss + offset_s) * 1'000'000 + micros;  // 2024-01-20T10:00:00Z
+    ASSERT_EQ(alone.unix_us, expected) << ts;
   }
 }
 
