@@ -60,7 +60,7 @@ LS_VBMI2 inline Marked tokens_containing(uint64_t x, uint64_t t, uint64_t s, uin
 // message_template.h's: tokens are runs of letters, digits, . - + % _ and
 // bytes >= 0x80; a token with a digit is a number ([+-] digit (digit | .)*
 // with an optional unit of "%" or 1-3 letters) or else an id.
-LS_VBMI2 ShapeResult compute_shape(const char* p, size_t n) {
+LS_VBMI2 inline ShapeResult compute_shape(const char* p, size_t n) {
   const __mmask64 lanes = _bzhi_u64(~uint64_t{0}, static_cast<unsigned>(n));
   const __m512i v = _mm512_maskz_loadu_epi8(lanes, p);
   // Every class at once: one 128-entry table lookup per byte (vpermi2b), then
@@ -141,11 +141,41 @@ bool MessageShapes::available() { return cpu_has_vbmi2(); }
 uint64_t* MessageShapes::find(std::string_view message) {
   last_valid_ = false;
   if (message.size() > 63 || !cpu_has_vbmi2()) return nullptr;
-  if (!lines_) {  // allocated on first use: most Summaries never see a line
-    lines_ = std::make_unique<Line[]>(kWays << kSetBits);
-    counters_ = std::make_unique<uint64_t*[]>(kWays << kSetBits);
-  }
+  allocate();
   return find_vbmi2(message);
+}
+
+void MessageShapes::allocate() {
+  if (lines_) return;  // allocated on first use: most Summaries never see a line
+  lines_ = std::make_unique<Line[]>(kWays << kSetBits);
+  counters_ = std::make_unique<uint64_t*[]>(kWays << kSetBits);
+}
+
+void MessageShapes::find_many(const std::string_view* messages, size_t n, uint64_t** out) {
+  last_valid_ = false;
+  if (!cpu_has_vbmi2()) {
+    std::fill_n(out, n, nullptr);
+    return;
+  }
+  allocate();
+  find_many_vbmi2(messages, n, out);
+}
+
+LS_VBMI2 void MessageShapes::find_many_vbmi2(const std::string_view* messages, size_t n, uint64_t** out) {
+  for (size_t i = 0; i < n; ++i) {
+    out[i] = nullptr;
+    if (messages[i].size() > 63) continue;
+    const ShapeResult shape = compute_shape(messages[i].data(), messages[i].size());
+    if (!shape.ok) continue;
+    const __m512i line = _mm512_mask_set1_epi8(shape.bytes, uint64_t{1} << 63, static_cast<char>(shape.length));
+    const size_t first = size_t{slot_of(line, kSetBits)} * kWays;
+    for (size_t way = first; way < first + kWays; ++way) {
+      if (_mm512_cmpneq_epi8_mask(_mm512_load_si512(lines_[way].bytes), line) == 0) {
+        out[i] = counters_[way];
+        break;
+      }
+    }
+  }
 }
 
 LS_VBMI2 uint64_t* MessageShapes::find_vbmi2(std::string_view message) {

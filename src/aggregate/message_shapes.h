@@ -32,6 +32,11 @@ class MessageShapes {
 
   // The counter remembered for `message`'s shape, or nullptr.
   uint64_t* find(std::string_view message);
+  // find() for n messages: out[i] is the counter for messages[i], or nullptr
+  // (then find() it alone and remember()). One loop over many messages lets
+  // the CPU overlap their shape computations, which are long dependency
+  // chains, and keeps the constants in registers.
+  void find_many(const std::string_view* messages, size_t n, uint64_t** out);
   // Remembers `counter` for the shape of the message last passed to find(),
   // if that message had a shape. Only right after a find() that missed.
   void remember(uint64_t* counter);
@@ -53,6 +58,10 @@ class MessageShapes {
   // The AVX-512 VBMI2 path of find(), compiled for that target alone.
   __attribute__((target("avx512f,avx512bw,avx512dq,avx512vbmi,avx512vbmi2,bmi,bmi2,lzcnt,popcnt"))) uint64_t* find_vbmi2(
       std::string_view message);
+
+  __attribute__((target("avx512f,avx512bw,avx512dq,avx512vbmi,avx512vbmi2,bmi,bmi2,lzcnt,popcnt"))) void
+  find_many_vbmi2(const std::string_view* messages, size_t n, uint64_t** out);
+  void allocate();
 
   std::unique_ptr<Line[]> lines_;         // kWays per set
   std::unique_ptr<uint64_t*[]> counters_;  // nullptr: empty way

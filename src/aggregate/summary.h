@@ -38,21 +38,18 @@ class Summary {
   // Hot path: one call per parsed line. `readable_end`: how far past the
   // record's text memory may be read (the end of its batch); see mask_message().
   void add(const parse::LogRecord& rec, const char* readable_end = nullptr) {
-    ++parsed;
-    ++levels[static_cast<size_t>(rec.level)];
-    ++formats[static_cast<size_t>(rec.format)];
-    services.add(rec.service);
-    if (rec.has_time) {
-      first_us = std::min(first_us, rec.unix_us);
-      last_us = std::max(last_us, rec.unix_us);
-      per_minute.add(rec.unix_us, rec.level);
-    }
+    add_counts(rec);
     top_messages.add(rec.message, readable_end);
-    if (rec.http.present) [[unlikely]] {
-      if (!http) http = std::make_unique<HttpSummary>();
-      http->add(rec.http);
-    }
   }
+
+  // The batch loop's add(): the record's message lies in a batch that stays
+  // valid until end_batch(), so it may be counted later, with others
+  // (TopMessages::add_pending).
+  void add_from_batch(const parse::LogRecord& rec, const char* batch_end) {
+    add_counts(rec);
+    top_messages.add_pending(rec.message, batch_end);
+  }
+  void end_batch() { top_messages.flush(); }
 
   void add_malformed(const LinePosition& pos, parse::ParseError why, std::string_view line) {
     ++malformed;
@@ -81,6 +78,23 @@ class Summary {
   MalformedSamples samples;
   LineLedger ledger;
   std::unique_ptr<HttpSummary> http;  // created at the first request: most runs have none
+
+ private:
+  void add_counts(const parse::LogRecord& rec) {
+    ++parsed;
+    ++levels[static_cast<size_t>(rec.level)];
+    ++formats[static_cast<size_t>(rec.format)];
+    services.add(rec.service);
+    if (rec.has_time) {
+      first_us = std::min(first_us, rec.unix_us);
+      last_us = std::max(last_us, rec.unix_us);
+      per_minute.add(rec.unix_us, rec.level);
+    }
+    if (rec.http.present) [[unlikely]] {
+      if (!http) http = std::make_unique<HttpSummary>();
+      http->add(rec.http);
+    }
+  }
 };
 
 }  // namespace logstreamer::aggregate

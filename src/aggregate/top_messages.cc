@@ -1,6 +1,7 @@
 #include "aggregate/top_messages.h"
 
 #include <algorithm>
+#include <cassert>
 
 #include "aggregate/message_template.h"
 
@@ -20,6 +21,20 @@ void TopMessages::add(std::string_view message, const char* readable_end) {
   shapes_.remember(counts_.counter(tmpl, false));
 }
 
+void TopMessages::flush() {
+  const size_t n = pending_count_;
+  pending_count_ = 0;
+  std::array<uint64_t*, kPendingMax> counters;
+  shapes_.find_many(pending_.data(), n, counters.data());
+  // Hits first: a miss may prune, and pruning moves no counter but erases some.
+  for (size_t i = 0; i < n; ++i) {
+    if (counters[i] != nullptr) ++*counters[i];
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (counters[i] == nullptr) add(pending_[i], pending_end_);
+  }
+}
+
 void TopMessages::add_template(std::string_view tmpl, uint64_t n) {
   if (counts_.add(tmpl, n, counts_.size() < capacity_)) return;
   prune();
@@ -27,6 +42,8 @@ void TopMessages::add_template(std::string_view tmpl, uint64_t n) {
 }
 
 void TopMessages::merge(const TopMessages& other) {
+  assert(other.pending_count_ == 0 && "flush() before merging: pending messages may be gone");
+  flush();
   other.counts_.for_each([this](const std::string& tmpl, uint64_t n) { add_template(tmpl, n); });
   pruned_count_ += other.pruned_count_;
 }

@@ -6,6 +6,7 @@
 // `pruned_count()`), so memory stays bounded however varied the messages; the
 // counts shown are then lower bounds and `approximate()` says so. Real logs
 // have few templates once numbers and ids are masked, so pruning is rare.
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -25,6 +26,17 @@ class TopMessages {
   // `message` is the raw message; it is masked here. `readable_end`: see
   // mask_message().
   void add(std::string_view message, const char* readable_end = nullptr);
+  // As add(), for the batch loop: the message is counted at the latest by the
+  // next flush(). Messages are looked up kPendingMax at a time
+  // (MessageShapes::find_many). They must stay valid until then: the batch
+  // loop flushes at the end of each batch.
+  void add_pending(std::string_view message, const char* readable_end) {
+    pending_end_ = readable_end;  // the same batch end for every pending message
+    pending_[pending_count_++] = message;
+    if (pending_count_ == kPendingMax) flush();
+  }
+  void flush();
+
   void add_template(std::string_view tmpl, uint64_t n);
   void merge(const TopMessages& other);
 
@@ -42,6 +54,10 @@ class TopMessages {
   MessageShapes shapes_;  // shape -> counter in counts_; cleared when pruning
   uint64_t pruned_count_ = 0;
   std::unique_ptr<char[]> scratch_;  // for masking: no allocation per line
+  static constexpr size_t kPendingMax = 16;
+  std::array<std::string_view, kPendingMax> pending_;
+  size_t pending_count_ = 0;
+  const char* pending_end_ = nullptr;
 };
 
 }  // namespace logstreamer::aggregate

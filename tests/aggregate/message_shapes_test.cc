@@ -77,7 +77,8 @@ TEST(MessageShapes, FindsWhatWasRemembered) {
 
 // End to end: counts through the shape cache equal counts of the reference
 // templates, with few enough distinct shapes to hit and enough to collide,
-// and a capacity small enough to prune (which must clear the cache).
+// and a capacity small enough to prune (which must clear the cache); both
+// one at a time and batched.
 TEST(MessageShapes, TopMessagesCountsEqualTheReference) {
   for (size_t capacity : {size_t{100000}, size_t{40}}) {
     std::mt19937 rng(7);
@@ -88,9 +89,15 @@ TEST(MessageShapes, TopMessagesCountsEqualTheReference) {
     std::map<std::string, uint64_t> expected;
     for (int i = 0; i < 200000; ++i) {
       const std::string& m = pool[rng() % (i % 2 ? 50 : pool.size())];  // a hot set and a long tail
-      top.add(m);
+      if (i % 3 == 0) {
+        top.add(m);
+      } else {
+        top.add_pending(m, nullptr);  // looked up 16 at a time, as the batch loop does
+      }
+      if (i % 1000 == 999) top.flush();
       ++expected[std::string(detail::mask_message_scalar(m, scratch.get()))];
     }
+    top.flush();
     uint64_t total = top.pruned_count();
     for (const auto& [tmpl, n] : top.top(1000000)) {
       total += n;
