@@ -4,6 +4,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string_view>
 
@@ -27,6 +28,21 @@ std::optional<Level> parse_level(std::string_view token);
 // parse_level() for a token inside a longer text, where `readable` bytes from
 // the token's start may be read (>= token.size()): with 8 of them the token is
 // packed by one load and a mask instead of a length-dependent copy.
-std::optional<Level> parse_level_in(std::string_view token, size_t readable);
+inline std::optional<Level> parse_level_in(std::string_view token, size_t readable);
+
+}  // namespace logstreamer::parse
+
+#include "parse/level_table.h"
+
+namespace logstreamer::parse {
+
+inline std::optional<Level> parse_level_in(std::string_view token, size_t readable) {
+  if (token.empty() || token.size() > 8 || readable < 8) return parse_level(token);
+  uint64_t key;
+  std::memcpy(&key, token.data(), 8);
+  const unsigned bits = static_cast<unsigned>(8 * token.size());
+  key &= ~uint64_t{0} >> (64 - bits);  // only the token's bytes
+  return level_table::lookup_packed(key | level_table::kLower >> (64 - bits));
+}
 
 }  // namespace logstreamer::parse
