@@ -2,9 +2,9 @@
 // MessageShapes: a cache from a message's *shape* to its template's counter,
 // so most lines are counted without building their template at all.
 //
-// The shape of a message of up to 63 bytes is computed in vector registers,
+// The shape of a message of up to 127 bytes is computed in vector registers,
 // without a branch on the message's content: the template's rule
-// (message_template.h) applied to the whole 64-byte block at once with bit
+// (message_template.h) applied to whole 64-byte blocks at once with bit
 // arithmetic on class masks, each masked token cut to one marker byte (1 for
 // "<id>", 2 for "<n>", the number's unit kept) and the rest squeezed out with
 // AVX-512 VBMI2's compress. Equal shapes have equal templates, so a shape
@@ -14,7 +14,7 @@
 // mispredictions were a quarter of analyze's time, run only on a miss.
 //
 // Exact, never approximate: a miss (new shape, a slot taken by another
-// shape, a message over 63 bytes or holding a byte 0x00-0x02 that could be
+// shape, a message over 127 bytes or holding a byte 0x00-0x02 that could be
 // mistaken for a marker, a CPU without AVX-512 VBMI2) returns nullptr and the
 // caller counts the template the long way, then remember()s the counter.
 // Counters must stay valid until clear(): TopMessages clears on pruning.
@@ -47,26 +47,37 @@ class MessageShapes {
   static bool available();  // whether this CPU computes shapes
 
  private:
+  static constexpr size_t kMaxMessage = 127;  // two 64-byte blocks, one byte for the length
   // 2-way set associative: analyze's sample data has ~460 shapes, and a
   // direct-mapped table thrashed on the pairs that shared a slot.
-  static constexpr int kSetBits = 11;
+  static constexpr int kSetBits = 10;
   static constexpr size_t kWays = 2;
-  struct alignas(64) Line {
-    unsigned char bytes[64];  // the shape, zero padded; byte 63: its length
+  // A shape, zero padded, its length in the last byte (free: a shape is
+  // shorter than its line). Messages of up to 63 bytes have short shapes.
+  struct alignas(64) ShortLine {
+    unsigned char bytes[64];
+  };
+  struct alignas(64) LongLine {
+    unsigned char bytes[128];
+  };
+  template <typename Line>
+  struct Table {
+    std::unique_ptr<Line[]> lines;         // kWays per set
+    std::unique_ptr<uint64_t*[]> counters;  // nullptr: empty way
+    void insert(size_t set, const unsigned char* bytes, uint64_t* counter);
   };
 
-  // The AVX-512 VBMI2 path of find(), compiled for that target alone.
-  __attribute__((target("avx512f,avx512bw,avx512dq,avx512vbmi,avx512vbmi2,bmi,bmi2,lzcnt,popcnt"))) uint64_t* find_vbmi2(
-      std::string_view message);
-
+  // find() and find_many() for this target alone; with keep_miss, a miss is
+  // kept for remember().
   __attribute__((target("avx512f,avx512bw,avx512dq,avx512vbmi,avx512vbmi2,bmi,bmi2,lzcnt,popcnt"))) void
-  find_many_vbmi2(const std::string_view* messages, size_t n, uint64_t** out);
+  find_vbmi2(const std::string_view* messages, size_t n, uint64_t** out, bool keep_miss);
   void allocate();
 
-  std::unique_ptr<Line[]> lines_;         // kWays per set
-  std::unique_ptr<uint64_t*[]> counters_;  // nullptr: empty way
-  Line last_{};                            // find()'s miss, for remember()
+  Table<ShortLine> short_;
+  Table<LongLine> long_;
+  LongLine last_{};  // find()'s miss, for remember()
   uint32_t last_set_ = 0;
+  bool last_long_ = false;
   bool last_valid_ = false;
 };
 
