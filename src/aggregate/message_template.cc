@@ -17,10 +17,6 @@ static_assert(std::endian::native == std::endian::little, "bit i of a mask is by
 
 // ---- shared by both implementations ----------------------------------------
 
-inline bool is_token_punct(unsigned char c) {
-  return c == '.' || c == '-' || c == '+' || c == '%' || c == '_';
-}
-
 // memcpy for the short runs of a message, without a library call: two
 // overlapping word copies cover 8..16 bytes, and so on down.
 inline void copy_short(char* dst, const char* src, size_t n) {
