@@ -45,6 +45,8 @@ __extension__ typedef unsigned __int128 u128;  // GCC and Clang; no ISO 128-bit 
 // "This token is marked" moved from tokens' end bits to their start bits:
 // pext gathers one flag per token end, pdep spreads them over the starts
 // (tokens are in the same order in both). 128-bit masks take two of each.
+// (pext/pdep are slow on AMD before Zen 3, but those CPUs have no AVX-512
+// and never take this path.)
 LS_VBMI2 inline uint64_t starts_of(uint64_t marked_ends, uint64_t e, uint64_t s) {
   return _pdep_u64(_pext_u64(marked_ends, e), s);
 }
