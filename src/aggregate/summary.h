@@ -80,7 +80,8 @@ class Summary {
   std::unique_ptr<HttpSummary> http;  // created at the first request: most runs have none
 
  private:
-  void add_counts(const parse::LogRecord& rec) {
+  // Inlined into both adds: one call less per line on the hot path.
+  [[gnu::always_inline]] void add_counts(const parse::LogRecord& rec) {
     ++parsed;
     ++levels[static_cast<size_t>(rec.level)];
     ++formats[static_cast<size_t>(rec.format)];

@@ -54,11 +54,6 @@ ParseError LineParser::parse_as(Format f, std::string_view line, LogRecord& out,
   return entry(f).parse(line, out);
 }
 
-ParseError LineParser::parse(std::string_view line, LogRecord& out, const char* readable_end) {
-  if (forced_) return parse_as(*forced_, line, out, readable_end);
-  return detect(line, out, readable_end);
-}
-
 ParseError LineParser::detect(std::string_view line, LogRecord& out, const char* readable_end) {
   char c = line[0];
   if (is_blank(c)) {  // rare: look past indentation (indented JSON)

@@ -35,7 +35,10 @@ class LineParser {
 
   // `readable_end`: how far past the line memory may be read (the end of its
   // batch); lets the JSON parser skip a padding copy. nullptr: no promise.
-  ParseError parse(std::string_view line, LogRecord& out, const char* readable_end = nullptr);
+  ParseError parse(std::string_view line, LogRecord& out, const char* readable_end = nullptr) {
+    if (forced_) return parse_as(*forced_, line, out, readable_end);
+    return detect(line, out, readable_end);
+  }
 
  private:
   ParseError parse_as(Format f, std::string_view line, LogRecord& out, const char* readable_end);

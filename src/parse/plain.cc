@@ -51,12 +51,6 @@ ParseError fill(std::string_view line, LogRecord& out, Level level, const Parsed
 
 }  // namespace
 
-bool looks_plain(std::string_view line) {
-  if (line.empty()) return false;
-  const unsigned char c = static_cast<unsigned char>(line[0]) | 0x20;
-  return is_digit(line[0]) || (c >= 'a' && c <= 'z');
-}
-
 ParseError parse_plain(std::string_view line, LogRecord& out) {
   const BlankMask mask(line);
   const auto level_of = [&](int start, int end) {

@@ -34,6 +34,11 @@ ParseError parse_plain_scalar(std::string_view line, LogRecord& out);
 }  // namespace detail
 
 // Cheap pre-check for auto-detection: could this line be plain at all?
-bool looks_plain(std::string_view line);
+// Inline: auto-detection asks it of every line.
+inline bool looks_plain(std::string_view line) {
+  if (line.empty()) return false;
+  const unsigned c = static_cast<unsigned char>(line[0]);
+  return c - '0' < 10u || (c | 0x20u) - 'a' < 26u;
+}
 
 }  // namespace logstreamer::parse
