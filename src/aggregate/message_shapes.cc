@@ -210,17 +210,11 @@ LS_VBMI2 bool shape_bytes(std::string_view message, std::string& out) {
   return true;
 }
 
-bool cpu_has_vbmi2() {
-  static const bool yes = simd::active_level() == simd::Level::kAvx512 && __builtin_cpu_supports("avx512vbmi2") && __builtin_cpu_supports("avx512vbmi") &&
-                          __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("popcnt");
-  return yes;
-}
-
 }  // namespace
 
 MessageShapes::MessageShapes() = default;
 
-bool MessageShapes::available() { return cpu_has_vbmi2(); }
+bool MessageShapes::available() { return simd::vbmi2_active(); }
 
 void MessageShapes::allocate() {
   if (short_.lines) return;  // allocated on first use: most Summaries never see a line
@@ -232,7 +226,7 @@ void MessageShapes::allocate() {
 
 uint64_t* MessageShapes::find(std::string_view message) {
   last_valid_ = false;
-  if (message.size() > kMaxMessage || !cpu_has_vbmi2()) return nullptr;
+  if (message.size() > kMaxMessage || !simd::vbmi2_active()) return nullptr;
   allocate();
   uint64_t* counter = nullptr;
   find_vbmi2(&message, 1, &counter, true);
@@ -241,7 +235,7 @@ uint64_t* MessageShapes::find(std::string_view message) {
 
 void MessageShapes::find_many(const std::string_view* messages, size_t n, uint64_t** out) {
   last_valid_ = false;
-  if (!cpu_has_vbmi2()) {
+  if (!simd::vbmi2_active()) {
     std::fill_n(out, n, nullptr);
     return;
   }
@@ -318,7 +312,7 @@ void MessageShapes::clear() {
 }
 
 bool MessageShapes::shape_of(std::string_view message, std::string& out) {
-  if (message.size() > kMaxMessage || !cpu_has_vbmi2()) return false;
+  if (message.size() > kMaxMessage || !simd::vbmi2_active()) return false;
   return shape_bytes(message, out);
 }
 

@@ -34,6 +34,13 @@ Level active_level() {
   return level;
 }
 
+bool vbmi2_active() {
+  static const bool yes = active_level() == Level::kAvx512 && __builtin_cpu_supports("avx512vbmi") &&
+                          __builtin_cpu_supports("avx512vbmi2") && __builtin_cpu_supports("avx512dq") &&
+                          __builtin_cpu_supports("popcnt");
+  return yes;
+}
+
 const char* level_name(Level level) { return level == Level::kAvx512 ? "avx512" : "sse2"; }
 
 }  // namespace logstreamer::simd

@@ -25,4 +25,9 @@ bool cpu_supports(Level level);
 
 const char* level_name(Level level);
 
+// Whether the AVX-512 level is active and the CPU also has VBMI and VBMI2
+// (byte permutes and byte compress: Ice Lake, Zen 4 and later), which the
+// message-shape kernel needs (aggregate/message_shapes.h).
+bool vbmi2_active();
+
 }  // namespace logstreamer::simd
