@@ -41,32 +41,29 @@ std::string ApiHandler::metrics_text() const {
   p.sample("_total", {{"reason", "logplex_drop_count"}}, static_cast<double>(logplex_.drop_count.load()));
   p.sample("_total", {{"reason", "logplex_lost_count"}}, static_cast<double>(logplex_.lost_count.load()));
 
-  p.family("logstreamer_logplex_requests", "counter", "Logplex drain requests handled.");
-  p.sample("_total", static_cast<double>(logplex_.requests.load()));
-  p.family("logstreamer_logplex_frames", "counter", "Logplex frames accepted.");
-  p.sample("_total", static_cast<double>(logplex_.frames.load()));
-  p.family("logstreamer_logplex_malformed_frames", "counter", "Logplex bodies whose framing broke off.");
-  p.sample("_total", static_cast<double>(logplex_.malformed_frames.load()));
-  p.family("logstreamer_logplex_msg_count_mismatches", "counter",
-           "Requests whose Logplex-Msg-Count differed from the frames in the body.");
-  p.sample("_total", static_cast<double>(logplex_.msg_count_mismatches.load()));
-  p.family("logstreamer_logplex_duplicate_requests", "counter",
-           "Retried requests acknowledged without processing (same Logplex-Frame-Id).");
-  p.sample("_total", static_cast<double>(logplex_.duplicates.load()));
+  p.counter("logstreamer_logplex_requests", "Logplex drain requests handled.",
+            static_cast<double>(logplex_.requests.load()));
+  p.counter("logstreamer_logplex_frames", "Logplex frames accepted.", static_cast<double>(logplex_.frames.load()));
+  p.counter("logstreamer_logplex_malformed_frames", "Logplex bodies whose framing broke off.",
+            static_cast<double>(logplex_.malformed_frames.load()));
+  p.counter("logstreamer_logplex_msg_count_mismatches",
+            "Requests whose Logplex-Msg-Count differed from the frames in the body.",
+            static_cast<double>(logplex_.msg_count_mismatches.load()));
+  p.counter("logstreamer_logplex_duplicate_requests",
+            "Retried requests acknowledged without processing (same Logplex-Frame-Id).",
+            static_cast<double>(logplex_.duplicates.load()));
 
   const core::QueueStats qs = deps_.pipeline->queue_stats();
-  p.family("logstreamer_queue_lines", "gauge", "Lines waiting in the ingest queue.");
-  p.sample("", static_cast<double>(qs.bytes));
-  p.family("logstreamer_queue_bytes", "gauge", "Bytes of text waiting in the ingest queue.");
-  p.sample("", static_cast<double>(deps_.pipeline->queued_bytes()));
-  p.family("logstreamer_queue_capacity_lines", "gauge", "Capacity of the ingest queue, in lines.");
-  p.sample("", static_cast<double>(deps_.pipeline->queue_capacity_lines()));
+  p.gauge("logstreamer_queue_lines", "Lines waiting in the ingest queue.", static_cast<double>(qs.bytes));
+  p.gauge("logstreamer_queue_bytes", "Bytes of text waiting in the ingest queue.",
+          static_cast<double>(deps_.pipeline->queued_bytes()));
+  p.gauge("logstreamer_queue_capacity_lines", "Capacity of the ingest queue, in lines.",
+          static_cast<double>(deps_.pipeline->queue_capacity_lines()));
   p.family("logstreamer_queue_usage_ratio", "gauge", "Fill level of the ingest queue (0 to 1).");
   p.sample("", deps_.pipeline->queue_usage());
-  p.family("logstreamer_workers", "gauge", "Parse workers running.");
-  p.sample("", static_cast<double>(deps_.pipeline->workers()));
-  p.family("logstreamer_processed_lines", "counter", "Lines processed by the workers.");
-  p.sample("_total", static_cast<double>(c.processed_lines.load()));
+  p.gauge("logstreamer_workers", "Parse workers running.", static_cast<double>(deps_.pipeline->workers()));
+  p.counter("logstreamer_processed_lines", "Lines processed by the workers.",
+            static_cast<double>(c.processed_lines.load()));
 
   const aggregate::WindowSlot totals = deps_.pipeline->windows().totals();
   p.family("logstreamer_http_requests", "counter", "HTTP requests seen in the logs (router lines), by status class.");
@@ -103,46 +100,39 @@ std::string ApiHandler::metrics_text() const {
   }
   if (deps_.server != nullptr) {
     const ServerCounters& s = *deps_.server;
-    p.family("logstreamer_http_connections", "gauge", "Open client connections.");
-    p.sample("", static_cast<double>(s.open_connections.load()));
-    p.family("logstreamer_http_connections_refused", "counter", "Connections refused over the connection cap.");
-    p.sample("_total", static_cast<double>(s.connections_refused.load()));
-    p.family("logstreamer_http_timeouts", "counter", "Slow clients cut off by the read or idle timeout.");
-    p.sample("_total", static_cast<double>(s.timeouts.load()));
+    p.gauge("logstreamer_http_connections", "Open client connections.", static_cast<double>(s.open_connections.load()));
+    p.counter("logstreamer_http_connections_refused", "Connections refused over the connection cap.",
+              static_cast<double>(s.connections_refused.load()));
+    p.counter("logstreamer_http_timeouts", "Slow clients cut off by the read or idle timeout.",
+              static_cast<double>(s.timeouts.load()));
   }
   if (deps_.db != nullptr) {
     const auto& d = deps_.db->counters();
-    p.family("logstreamer_db_rows_written", "counter", "Rows committed to the database.");
-    p.sample("_total", static_cast<double>(d.rows_written.load()));
-    p.family("logstreamer_db_transactions", "counter", "Database transactions committed.");
-    p.sample("_total", static_cast<double>(d.transactions.load()));
-    p.family("logstreamer_db_failures", "counter", "Failed database transactions (each is retried).");
-    p.sample("_total", static_cast<double>(d.failures.load()));
-    p.family("logstreamer_db_queue_rows", "gauge", "Rows waiting for the database writer.");
-    p.sample("", static_cast<double>(deps_.db->queued_rows()));
-    p.family("logstreamer_db_queue_bytes", "gauge", "Bytes of rows waiting for the database writer.");
-    p.sample("", static_cast<double>(deps_.db->queued_bytes()));
+    p.counter("logstreamer_db_rows_written", "Rows committed to the database.",
+              static_cast<double>(d.rows_written.load()));
+    p.counter("logstreamer_db_transactions", "Database transactions committed.",
+              static_cast<double>(d.transactions.load()));
+    p.counter("logstreamer_db_failures", "Failed database transactions (each is retried).",
+              static_cast<double>(d.failures.load()));
+    p.gauge("logstreamer_db_queue_rows", "Rows waiting for the database writer.",
+            static_cast<double>(deps_.db->queued_rows()));
+    p.gauge("logstreamer_db_queue_bytes", "Bytes of rows waiting for the database writer.",
+            static_cast<double>(deps_.db->queued_bytes()));
     p.family("logstreamer_db_up", "gauge", "1 while database writes succeed.");
     p.sample("", deps_.db->healthy() ? 1 : 0);
   }
-  p.family("logstreamer_alerts_active", "gauge", "Alerts active now.");
-  p.sample("", static_cast<double>(deps_.alerts->active().size()));
+  p.gauge("logstreamer_alerts_active", "Alerts active now.", static_cast<double>(deps_.alerts->active().size()));
 
   const ProcessStats ps = read_process_stats();
   p.family("process_cpu_seconds", "counter", "Total user and system CPU time spent in seconds.");
   p.sample("_total", ps.cpu_seconds);
-  p.family("process_resident_memory_bytes", "gauge", "Resident memory size in bytes.");
-  p.sample("", static_cast<double>(ps.resident_bytes));
-  p.family("process_virtual_memory_bytes", "gauge", "Virtual memory size in bytes.");
-  p.sample("", static_cast<double>(ps.virtual_bytes));
-  p.family("process_open_fds", "gauge", "Number of open file descriptors.");
-  p.sample("", static_cast<double>(ps.open_fds));
-  p.family("process_max_fds", "gauge", "Maximum number of open file descriptors.");
-  p.sample("", static_cast<double>(ps.max_fds));
+  p.gauge("process_resident_memory_bytes", "Resident memory size in bytes.", static_cast<double>(ps.resident_bytes));
+  p.gauge("process_virtual_memory_bytes", "Virtual memory size in bytes.", static_cast<double>(ps.virtual_bytes));
+  p.gauge("process_open_fds", "Number of open file descriptors.", static_cast<double>(ps.open_fds));
+  p.gauge("process_max_fds", "Maximum number of open file descriptors.", static_cast<double>(ps.max_fds));
   p.family("process_start_time_seconds", "gauge", "Start time of the process since unix epoch in seconds.");
   p.sample("", ps.start_time_seconds);
-  p.family("process_threads", "gauge", "Threads of the process.");
-  p.sample("", static_cast<double>(ps.threads));
+  p.gauge("process_threads", "Threads of the process.", static_cast<double>(ps.threads));
   return p.str();
 }
 

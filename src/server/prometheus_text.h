@@ -21,6 +21,16 @@ class PrometheusText {
   void sample(std::string_view suffix, Labels labels, double value);
   void sample(std::string_view suffix, double value) { sample(suffix, {}, value); }
 
+  // A family with one unlabelled sample: the common case.
+  void counter(std::string_view name, std::string_view help, double value) {
+    family(name, "counter", help);
+    sample("_total", value);
+  }
+  void gauge(std::string_view name, std::string_view help, double value) {
+    family(name, "gauge", help);
+    sample("", value);
+  }
+
   std::string str() const { return fmt::to_string(out_); }
 
  private:
