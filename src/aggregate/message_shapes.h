@@ -4,25 +4,29 @@
 //
 // The shape of a message of up to 127 bytes is computed in vector registers,
 // without a branch on the message's content: the template's rule
-// (message_template.h) applied to whole 64-byte blocks at once with bit
-// arithmetic on class masks, each masked token cut to one marker byte (1 for
-// "<id>", 2 for "<n>", the number's unit kept) and the rest squeezed out with
-// AVX-512 VBMI2's compress. Equal shapes have equal templates, so a shape
-// seen before leads straight to its counter: a hash of the 64-byte register,
-// one compare against the cached shape, one increment. The byte loops and
-// data-dependent branches of building the template string, whose
-// mispredictions were a quarter of analyze's time, run only on a miss.
+// (message_template.h) applied as bit arithmetic on class masks, for eight
+// short or four long messages at once (shape_kernels.h), each masked token
+// cut to one marker byte (1 for "<id>", 2 for "<n>", the number's unit
+// kept) and the rest squeezed out with AVX-512 VBMI2's compress. Equal
+// shapes have equal templates, so a shape seen before leads straight to its
+// counter: a hash of the 64-byte register, one compare against the cached
+// shape, one increment. The byte loops and data-dependent branches of
+// building the template string, whose mispredictions were a quarter of
+// analyze's time, run only on a miss.
 //
 // Exact, never approximate: a miss (new shape, a slot taken by another
 // shape, a message over 127 bytes or holding a byte 0x00-0x02 that could be
-// mistaken for a marker, a CPU without AVX-512 VBMI2) returns nullptr and the
+// mistaken for a marker, a CPU without AVX-512 VBMI2 and GFNI) returns nullptr and the
 // caller counts the template the long way, then remember()s the counter.
 // Counters must stay valid until clear(): TopMessages clears on pruning.
 //
 // Not thread-safe: one per TopMessages.
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace logstreamer::aggregate {
 
@@ -33,9 +37,9 @@ class MessageShapes {
   // The counter remembered for `message`'s shape, or nullptr.
   uint64_t* find(std::string_view message);
   // find() for n messages: out[i] is the counter for messages[i], or nullptr
-  // (then find() it alone and remember()). One loop over many messages lets
-  // the CPU overlap their shape computations, which are long dependency
-  // chains, and keeps the constants in registers.
+  // (then find() it alone and remember()). Shapes are computed a group at a
+  // time, so the more messages per call the better (the batch loop passes
+  // 64): a call with three short messages costs what one with eight does.
   void find_many(const std::string_view* messages, size_t n, uint64_t** out);
   // Remembers `counter` for the shape of the message last passed to find(),
   // if that message had a shape. Only right after a find() that missed.
@@ -44,6 +48,10 @@ class MessageShapes {
 
   // The shape itself, for tests: false when the message has none (see above).
   static bool shape_of(std::string_view message, std::string& out);
+  // Shapes as find_many() computes them, in groups of several messages: for
+  // tests, which check that no message's shape depends on its neighbours.
+  // nullopt: no shape.
+  static std::vector<std::optional<std::string>> shapes_of(const std::vector<std::string_view>& messages);
   static bool available();  // whether this CPU computes shapes
 
  private:
@@ -69,8 +77,11 @@ class MessageShapes {
 
   // find() and find_many() for this target alone; with keep_miss, a miss is
   // kept for remember().
-  __attribute__((target("avx512f,avx512bw,avx512dq,avx512vbmi,avx512vbmi2,bmi,bmi2,lzcnt,popcnt"))) void
+  __attribute__((target("avx512f,avx512bw,avx512dq,avx512vbmi,avx512vbmi2,gfni,bmi,bmi2,lzcnt,popcnt"))) void
   find_vbmi2(const std::string_view* messages, size_t n, uint64_t** out, bool keep_miss);
+  __attribute__((target("avx512f,avx512bw,avx512dq,avx512vbmi,avx512vbmi2,gfni,bmi,bmi2,lzcnt,popcnt"))) static void
+  shapes_of_vbmi2(const std::vector<std::string_view>& messages, std::vector<std::optional<std::string>>& out);
+
   void allocate();
 
   Table<ShortLine> short_;

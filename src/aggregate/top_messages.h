@@ -45,6 +45,7 @@ class TopMessages {
   uint64_t pruned_count() const { return pruned_count_; }
   void add_pruned(uint64_t n) { pruned_count_ += n; }
   size_t size() const { return counts_.size(); }
+  MessageShapes& shapes_for_benchmark() { return shapes_; }
 
  private:
   void prune();
@@ -54,7 +55,7 @@ class TopMessages {
   MessageShapes shapes_;  // shape -> counter in counts_; cleared when pruning
   uint64_t pruned_count_ = 0;
   std::unique_ptr<char[]> scratch_;  // for masking: no allocation per line
-  static constexpr size_t kPendingMax = 16;
+  static constexpr size_t kPendingMax = 64;
   std::array<std::string_view, kPendingMax> pending_;
   size_t pending_count_ = 0;
   const char* pending_end_ = nullptr;

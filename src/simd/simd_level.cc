@@ -37,6 +37,7 @@ Level active_level() {
 bool vbmi2_active() {
   static const bool yes = active_level() == Level::kAvx512 && __builtin_cpu_supports("avx512vbmi") &&
                           __builtin_cpu_supports("avx512vbmi2") && __builtin_cpu_supports("avx512dq") &&
+                          __builtin_cpu_supports("gfni") &&
                           __builtin_cpu_supports("popcnt");
   return yes;
 }

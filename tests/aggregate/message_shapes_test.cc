@@ -52,6 +52,38 @@ TEST(MessageShapes, ShapeExpandsToTheTemplate) {
   }
 }
 
+// find_many() computes shapes in groups (eight short or four long messages
+// in the lanes of one register): each message must get the shape it gets
+// alone, and so its template, whatever shares its group: short and long
+// messages mixed, groups cut short, messages without a shape among them.
+TEST(MessageShapes, BatchedShapesEqualOneAtATime) {
+  if (!MessageShapes::available()) GTEST_SKIP() << "no AVX-512 VBMI2 on this CPU";
+  std::mt19937 rng(99);
+  std::unique_ptr<char[]> scratch(new char[kMaxTemplateBytes]);
+  std::string one;
+  size_t compared = 0;
+  for (int round = 0; round < 4000; ++round) {
+    std::vector<std::string> owned;
+    const size_t n = rng() % 70;  // 0 to 69: partial groups and a second chunk
+    for (size_t i = 0; i < n; ++i) {
+      owned.push_back(rng() % 8 == 0 ? std::string("marker \x01 ") + random_message(rng, 40)
+                                     : random_message(rng, rng() % 4 == 0 ? 127 : 63));
+    }
+    const std::vector<std::string_view> views(owned.begin(), owned.end());
+    const auto batched = MessageShapes::shapes_of(views);
+    ASSERT_EQ(batched.size(), n);
+    for (size_t i = 0; i < n; ++i) {
+      const bool has = MessageShapes::shape_of(owned[i], one);
+      ASSERT_EQ(batched[i].has_value(), has) << "[" << owned[i] << "]";
+      if (!has) continue;
+      ASSERT_EQ(*batched[i], one) << "[" << owned[i] << "]";
+      ASSERT_EQ(expand(one), std::string(detail::mask_message_scalar(owned[i], scratch.get())));
+      ++compared;
+    }
+  }
+  EXPECT_GT(compared, 100000u);
+}
+
 TEST(MessageShapes, NoShapeForLongMessagesOrMarkerBytes) {
   if (!MessageShapes::available()) GTEST_SKIP() << "no AVX-512 VBMI2 on this CPU";
   std::string shape;

@@ -1,0 +1,322 @@
+#pragma once
+// The arithmetic of message shapes (message_shapes.h): how a message of up to
+// 127 bytes becomes its shape in vector registers. Internal to
+// message_shapes.cc; every function needs the CPU features of LS_VBMI2,
+// which MessageShapes::available() checks before any of them runs.
+//
+// Messages go through in groups: each message's class masks (which bytes
+// are digits, letters, ...) are transposed so that one 512-bit register
+// holds one class of the whole group, and the template's rule runs once for
+// the group as bit arithmetic on those registers. A short message (up to 63
+// bytes, most of them) takes one 64-bit lane, eight to a group; a long one
+// (64-127 bytes) two adjacent lanes holding a 128-bit mask, four to a group.
+// The rule is written once (plan()) over the two lane layouts. Tested
+// against the byte-at-a-time template (message_template.h) on random
+// messages.
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include <immintrin.h>
+
+// GCC 12 warns that its own AVX-512 intrinsics read the undefined vector
+// they start from (_mm512_undefined_*): a known false positive. (For the
+// rest of message_shapes.cc too: this header is included there alone.)
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#endif
+
+#define LS_VBMI2 \
+  __attribute__((target("avx512f,avx512bw,avx512dq,avx512vbmi,avx512vbmi2,gfni,bmi,bmi2,lzcnt,popcnt")))
+
+namespace logstreamer::aggregate::shape_kernels {
+
+inline constexpr size_t kMaxShortMessage = 63;  // one 64-byte block, the length in its last byte
+inline constexpr size_t kMaxLongMessage = 127;  // two blocks
+
+
+inline constexpr unsigned char kIdMarker = 1;
+inline constexpr unsigned char kNumberMarker = 2;
+
+// Class bits of the 128 ASCII bytes.
+// Bit k of a byte's class is class k: class_lanes() puts it in lane k.
+enum : uint8_t {
+  kDigit = 1,
+  kAlpha = 2,
+  kDot = 4,
+  kPercent = 8,
+  kSign = 16,
+  kToken = 32,
+  kMarkerLike = 64,
+  kInMessage = 128,  // every byte of the message (the table has it on all 128 entries)
+};
+
+constexpr std::array<uint8_t, 128> make_class_table() {
+  std::array<uint8_t, 128> t{};
+  for (int c = 0; c < 3; ++c) t[c] = kMarkerLike;
+  for (int c = '0'; c <= '9'; ++c) t[c] = kDigit | kToken;
+  for (int c = 'a'; c <= 'z'; ++c) t[c] = kAlpha | kToken;
+  for (int c = 'A'; c <= 'Z'; ++c) t[c] = kAlpha | kToken;
+  t['.'] = kDot | kToken;
+  t['%'] = kPercent | kToken;
+  t['-'] = t['+'] = kSign | kToken;
+  t['_'] = kToken;
+  for (auto& c : t) c |= kInMessage;
+  return t;
+}
+alignas(64) inline constexpr std::array<uint8_t, 128> kClassTable = make_class_table();
+
+// ---- The class masks of a group ----
+
+// The class masks of one 64-byte block (n <= 64 bytes at p are the message),
+// in one register: 64-bit lane c holds the bits of the bytes that have class
+// bit c. A table lookup per byte (vpermi2b) gives class bytes; GF2P8AFFINEQB,
+// given the class bytes of 8 positions as its bit matrix and unit vectors as
+// its input, transposes each 8x8 block of bits (its rows come out in reverse,
+// hence the byte reversal first); one byte permute gathers each class's
+// blocks. Bytes >= 0x80 are tokens of no other class.
+LS_VBMI2 inline __m512i class_lanes(const char* p, size_t n) {
+  const uint64_t lanes = _bzhi_u64(~uint64_t{0}, static_cast<unsigned>(n));
+  const __m512i v = _mm512_maskz_loadu_epi8(lanes, p);
+  const uint64_t high = _mm512_movepi8_mask(v) & lanes;
+  __m512i classes = _mm512_maskz_permutex2var_epi8(lanes & ~high, _mm512_load_si512(kClassTable.data()), v,
+                                                   _mm512_load_si512(kClassTable.data() + 64));
+  classes = _mm512_mask_mov_epi8(classes, high, _mm512_set1_epi8(static_cast<char>(kToken | kInMessage)));
+  const __m512i reverse_bytes = _mm512_set_epi64(0x08090a0b0c0d0e0f, 0x0001020304050607, 0x08090a0b0c0d0e0f,
+                                                 0x0001020304050607, 0x08090a0b0c0d0e0f, 0x0001020304050607,
+                                                 0x08090a0b0c0d0e0f, 0x0001020304050607);
+  const __m512i unit_vectors = _mm512_set1_epi64(static_cast<long long>(0x8040201008040201ULL));
+  const __m512i blocks =
+      _mm512_gf2p8affine_epi64_epi8(unit_vectors, _mm512_shuffle_epi8(classes, reverse_bytes), 0);
+  // Byte 8c + q of the result is byte 8q + c of `blocks`.
+  const __m512i gather = _mm512_set_epi64(0x3f372f271f170f07, 0x3e362e261e160e06, 0x3d352d251d150d05,
+                                          0x3c342c241c140c04, 0x3b332b231b130b03, 0x3a322a221a120a02,
+                                          0x3931292119110901, 0x3830282018100800);
+  return _mm512_permutexvar_epi8(gather, blocks);
+}
+
+// 8x8 transpose of 64-bit elements: r[i] lane j <- r[j] lane i. Rows of
+// blocks in, one register per class out.
+LS_VBMI2 inline void transpose_lanes(__m512i r[8]) {
+  __m512i t[8];
+  for (int i = 0; i < 8; i += 2) {
+    t[i] = _mm512_unpacklo_epi64(r[i], r[i + 1]);
+    t[i + 1] = _mm512_unpackhi_epi64(r[i], r[i + 1]);
+  }
+  __m512i u[8];
+  for (int i = 0; i < 2; ++i) {
+    u[i] = _mm512_shuffle_i64x2(t[i], t[i + 2], 0x88);
+    u[i + 2] = _mm512_shuffle_i64x2(t[i], t[i + 2], 0xDD);
+    u[i + 4] = _mm512_shuffle_i64x2(t[i + 4], t[i + 6], 0x88);
+    u[i + 6] = _mm512_shuffle_i64x2(t[i + 4], t[i + 6], 0xDD);
+  }
+  for (int i = 0; i < 4; ++i) {
+    r[i] = _mm512_shuffle_i64x2(u[i], u[i + 4], 0x88);
+    r[i + 4] = _mm512_shuffle_i64x2(u[i], u[i + 4], 0xDD);
+  }
+}
+
+// The bits of each 64-bit lane in reverse order.
+LS_VBMI2 inline __m512i reverse_lane_bits(__m512i x) {
+  const __m512i reverse_bytes = _mm512_set_epi64(0x08090a0b0c0d0e0f, 0x0001020304050607, 0x08090a0b0c0d0e0f,
+                                                 0x0001020304050607, 0x08090a0b0c0d0e0f, 0x0001020304050607,
+                                                 0x08090a0b0c0d0e0f, 0x0001020304050607);
+  const __m512i reverse_in_byte = _mm512_set1_epi64(static_cast<long long>(0x8040201008040201ULL));
+  return _mm512_shuffle_epi8(_mm512_gf2p8affine_epi64_epi8(x, reverse_in_byte, 0), reverse_bytes);
+}
+
+// ---- The two lane layouts: the integer operations the rule needs ----
+
+// Eight 64-bit masks, one short message each.
+struct SingleLanes {
+  template <int K>
+  LS_VBMI2 static __m512i shl(__m512i x) {
+    return _mm512_slli_epi64(x, K);
+  }
+  template <int K>
+  LS_VBMI2 static __m512i shr(__m512i x) {
+    return _mm512_srli_epi64(x, K);
+  }
+  LS_VBMI2 static __m512i add(__m512i a, __m512i b) { return _mm512_add_epi64(a, b); }
+  LS_VBMI2 static __m512i reverse(__m512i x) { return reverse_lane_bits(x); }
+};
+
+// Four 128-bit masks, one long message each: lanes 2j (low half) and 2j+1
+// (high half). Shifts move bits across the halves with VBMI2's double
+// shifts; the low half's carry is added to the high half.
+struct PairedLanes {
+  template <int K>
+  LS_VBMI2 static __m512i shl(__m512i x) {
+    return _mm512_shldi_epi64(x, _mm512_unpacklo_epi64(_mm512_setzero_si512(), x), K);  // high gets low's top
+  }
+  template <int K>
+  LS_VBMI2 static __m512i shr(__m512i x) {
+    return _mm512_shrdi_epi64(x, _mm512_unpackhi_epi64(x, _mm512_setzero_si512()), K);  // low gets high's bottom
+  }
+  LS_VBMI2 static __m512i add(__m512i a, __m512i b) {
+    const __m512i sum = _mm512_add_epi64(a, b);
+    const __mmask8 carry = _mm512_cmplt_epu64_mask(sum, a);
+    return _mm512_mask_add_epi64(sum, static_cast<__mmask8>((carry << 1) & 0xAA), sum, _mm512_set1_epi64(1));
+  }
+  LS_VBMI2 static __m512i reverse(__m512i x) { return _mm512_shuffle_epi32(reverse_lane_bits(x), _MM_PERM_BADC); }
+};
+
+LS_VBMI2 inline __m512i and_not(__m512i a, __m512i b) { return _mm512_andnot_si512(b, a); }  // a & ~b
+
+// Bits of the tokens (runs of `t`, starting at bits `s`, ending at bits `e`)
+// that contain a bit of `x`, and those tokens' start bits. Carries do the
+// work: adding a token's start bit to its bits that are not in `x` runs up to
+// its first `x` bit; adding that bit to the token runs to its end. The same
+// over the reversed bits (`rt`, `re`: the tokens and their ends, reversed)
+// runs from the token's last `x` bit back to its start; together they cover
+// the token.
+struct Marked {
+  __m512i bits, starts;
+};
+template <typename Lanes>
+LS_VBMI2 inline Marked tokens_containing(__m512i x, __m512i t, __m512i s, __m512i rt, __m512i re) {
+  const __m512i first_x = _mm512_and_si512(Lanes::add(and_not(t, x), s), x);
+  const __m512i to_end = and_not(t, Lanes::add(t, first_x));
+  const __m512i rx = Lanes::reverse(x);
+  const __m512i last_x = _mm512_and_si512(Lanes::add(and_not(rt, rx), re), rx);
+  const __m512i from_start = Lanes::reverse(and_not(rt, Lanes::add(rt, last_x)));
+  const __m512i bits = _mm512_or_si512(to_end, from_start);
+  return {bits, _mm512_and_si512(bits, s)};
+}
+
+// What the shape keeps of each message, and where the markers go. The token
+// rule is message_template.h's: tokens are runs of letters, digits,
+// . - + % _ and bytes >= 0x80; a token with a digit is a number
+// ([+-] digit (digit | .)* with an optional unit of "%" or 1-3 letters) or
+// else an id. `c[k]`: class k of the group. The top bit of each mask must be
+// clear (a message is shorter than its mask's width).
+struct Plan {
+  __m512i keep, id_marks, number_marks;
+};
+template <typename Lanes>
+LS_VBMI2 inline Plan plan(const __m512i c[8]) {
+  const __m512i digit = c[0], alpha = c[1], dot = c[2], percent = c[3], sign = c[4], t = c[5], lanes = c[7];
+  const __m512i s = and_not(t, Lanes::template shl<1>(t));  // token starts
+  const __m512i e = and_not(t, Lanes::template shr<1>(t));  // token ends (last byte)
+  const __m512i rt = Lanes::reverse(t), re = Lanes::reverse(e);
+  const Marked masked = tokens_containing<Lanes>(digit, t, s, rt, re);  // tokens to mask
+  // Number candidates start with a digit, or a sign then a digit.
+  const __m512i candidate = _mm512_and_si512(
+      masked.starts, _mm512_or_si512(digit, _mm512_and_si512(sign, Lanes::template shr<1>(digit))));
+  const __m512i body_start =
+      _mm512_or_si512(_mm512_and_si512(candidate, digit), Lanes::template shl<1>(and_not(candidate, digit)));
+  const __m512i body = _mm512_or_si512(digit, dot);
+  const __m512i after_body = _mm512_and_si512(and_not(Lanes::add(body, body_start), body), t);  // first unit byte
+  const __m512i unit = and_not(t, Lanes::add(t, after_body));  // from there to the token's end
+  const __m512i too_long =
+      _mm512_and_si512(_mm512_and_si512(unit, Lanes::template shr<1>(unit)),
+                       _mm512_and_si512(Lanes::template shr<2>(unit), Lanes::template shr<3>(unit)));
+  const __m512i lone_percent = _mm512_and_si512(_mm512_and_si512(percent, after_body), e);
+  const __m512i bad_unit = _mm512_or_si512(and_not(and_not(unit, alpha), lone_percent), too_long);
+  const Marked ids_among_candidates = tokens_containing<Lanes>(bad_unit, t, s, rt, re);
+  const __m512i numbers = and_not(candidate, ids_among_candidates.starts);
+  // Keep what is not masked, each masked token's first byte (the marker) and
+  // the unit of each number.
+  return {_mm512_or_si512(_mm512_or_si512(and_not(lanes, masked.bits), masked.starts),
+                          and_not(unit, ids_among_candidates.bits)),
+          and_not(masked.starts, numbers), numbers};
+}
+
+// ---- Shapes ----
+
+// The block with its markers written in and what is not kept squeezed out.
+LS_VBMI2 inline __m512i squeeze(__m512i v, uint64_t keep, uint64_t id_marks, uint64_t number_marks) {
+  v = _mm512_mask_mov_epi8(v, id_marks, _mm512_set1_epi8(static_cast<char>(kIdMarker)));
+  v = _mm512_mask_mov_epi8(v, number_marks, _mm512_set1_epi8(static_cast<char>(kNumberMarker)));
+  return _mm512_maskz_compress_epi8(keep, v);
+}
+
+// The plan of a group, one mask per lane, as scalars.
+struct PlanWords {
+  alignas(64) uint64_t keep[8], id_marks[8], number_marks[8];
+  unsigned marker_like;  // bit per lane: a byte 0x00-0x02 that could pass for a marker
+};
+template <typename Lanes>
+LS_VBMI2 inline void plan_group(__m512i rows[8], PlanWords& out) {
+  transpose_lanes(rows);
+  const Plan p = plan<Lanes>(rows);
+  _mm512_store_si512(out.keep, p.keep);
+  _mm512_store_si512(out.id_marks, p.id_marks);
+  _mm512_store_si512(out.number_marks, p.number_marks);
+  out.marker_like = _mm512_test_epi64_mask(rows[6], rows[6]);
+}
+
+// The shapes of up to eight messages of at most 63 bytes each: the shape,
+// zero padded, its length in byte 63. Bit m of the result: out[m] is a shape
+// (not for a message holding a byte that could pass for a marker).
+LS_VBMI2 inline unsigned short_shapes(const std::string_view* messages, size_t count, __m512i out[8]) {
+  __m512i rows[8];
+  for (size_t m = 0; m < 8; ++m) {
+    rows[m] = m < count ? class_lanes(messages[m].data(), messages[m].size()) : _mm512_setzero_si512();
+  }
+  PlanWords w;
+  plan_group<SingleLanes>(rows, w);
+  for (size_t m = 0; m < count; ++m) {
+    const uint64_t lanes = _bzhi_u64(~uint64_t{0}, static_cast<unsigned>(messages[m].size()));
+    const __m512i v = _mm512_maskz_loadu_epi8(lanes, messages[m].data());
+    out[m] = _mm512_mask_set1_epi8(squeeze(v, w.keep[m], w.id_marks[m], w.number_marks[m]), uint64_t{1} << 63,
+                                   static_cast<char>(_mm_popcnt_u64(w.keep[m])));
+  }
+  return ~w.marker_like & ((1u << count) - 1);
+}
+
+// The shapes of up to four messages of 64 to 127 bytes each, in two blocks
+// (out0[m], out1[m]): zero padded, the length in byte 127. Bit m of the
+// result as for short_shapes().
+LS_VBMI2 inline unsigned long_shapes(const std::string_view* messages, size_t count, __m512i out0[4],
+                                     __m512i out1[4]) {
+  __m512i rows[8];
+  for (size_t m = 0; m < 4; ++m) {
+    const bool used = m < count;
+    rows[2 * m] = used ? class_lanes(messages[m].data(), 64) : _mm512_setzero_si512();
+    rows[2 * m + 1] = used ? class_lanes(messages[m].data() + 64, messages[m].size() - 64) : _mm512_setzero_si512();
+  }
+  PlanWords w;
+  plan_group<PairedLanes>(rows, w);
+  const __m512i iota = _mm512_set_epi64(0x3f3e3d3c3b3a3938, 0x3736353433323130, 0x2f2e2d2c2b2a2928,
+                                        0x2726252423222120, 0x1f1e1d1c1b1a1918, 0x1716151413121110,
+                                        0x0f0e0d0c0b0a0908, 0x0706050403020100);
+  unsigned has_shape = 0;
+  for (size_t m = 0; m < count; ++m) {
+    const size_t lo = 2 * m, hi = 2 * m + 1;
+    has_shape |= ((w.marker_like >> lo) & 3) == 0 ? 1u << m : 0;
+    const char* p = messages[m].data();
+    const __m512i v0 = _mm512_loadu_si512(p);
+    const __m512i v1 = _mm512_maskz_loadu_epi8(_bzhi_u64(~uint64_t{0}, static_cast<unsigned>(messages[m].size() - 64)),
+                                               p + 64);
+    const __m512i s0 = squeeze(v0, w.keep[lo], w.id_marks[lo], w.number_marks[lo]);
+    const __m512i s1 = squeeze(v1, w.keep[hi], w.id_marks[hi], w.number_marks[hi]);
+    const int len0 = static_cast<int>(_mm_popcnt_u64(w.keep[lo]));
+    const int len = len0 + static_cast<int>(_mm_popcnt_u64(w.keep[hi]));
+    // Concatenate s0[0, len0) and s1: byte i of the result is s0[i] below
+    // len0, else s1[i - len0]; indexes 64..127 of vpermt2b pick its second
+    // table.
+    const __m512i from_s1 = _mm512_add_epi8(iota, _mm512_set1_epi8(static_cast<char>(64 - len0)));
+    out0[m] = _mm512_mask_mov_epi8(_mm512_permutex2var_epi8(s0, from_s1, s1),
+                                   _bzhi_u64(~uint64_t{0}, static_cast<unsigned>(len0)), s0);
+    // Second block: s1 from 64 - len0 on (indexes past s1's 64 bytes read
+    // the zero table).
+    out1[m] = _mm512_mask_set1_epi8(_mm512_permutex2var_epi8(s1, from_s1, _mm512_setzero_si512()),
+                                    uint64_t{1} << 63, static_cast<char>(len));
+  }
+  return has_shape;
+}
+
+// Slot of a shape: its eight words rotated apart, folded, multiplied.
+LS_VBMI2 inline uint32_t slot_of(__m512i shape, int bits) {
+  const __m512i rotated = _mm512_rolv_epi64(shape, _mm512_set_epi64(59, 47, 41, 31, 23, 17, 7, 0));
+  const __m256i half = _mm256_xor_si256(_mm512_castsi512_si256(rotated), _mm512_extracti64x4_epi64(rotated, 1));
+  const __m128i quarter = _mm_xor_si128(_mm256_castsi256_si128(half), _mm256_extracti128_si256(half, 1));
+  const uint64_t folded = static_cast<uint64_t>(_mm_cvtsi128_si64(quarter)) ^
+                          static_cast<uint64_t>(_mm_extract_epi64(quarter, 1));
+  return static_cast<uint32_t>((folded * 0x9e3779b97f4a7c15ULL) >> (64 - bits));
+}
+
+}  // namespace logstreamer::aggregate::shape_kernels
