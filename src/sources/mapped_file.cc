@@ -24,10 +24,16 @@ struct Mapping {
 
 // One batch's range; drops the pages wholly inside it when released.
 struct MappedRange {
+  // Built in place by make_shared: a temporary's destructor would drop the
+  // pages as soon as the batch was made.
+  MappedRange(std::shared_ptr<Mapping> m, const char* b, const char* e) : mapping(std::move(m)), begin(b), end(e) {}
+  MappedRange(const MappedRange&) = delete;
+  MappedRange& operator=(const MappedRange&) = delete;
+  ~MappedRange() { drop_pages(begin, end); }
+
   std::shared_ptr<Mapping> mapping;
   const char* begin;
   const char* end;
-  ~MappedRange() { drop_pages(begin, end); }
 
   static void drop_pages(const char* begin, const char* end) {
     static const uintptr_t page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
@@ -80,7 +86,7 @@ absl::Status MappedChunker::run(int fd, uint64_t size, std::stop_token stop, con
       }
       end = static_cast<const char*>(nl) + 1;
     }
-    auto range = std::make_shared<MappedRange>(MappedRange{mapping, pos, end});
+    auto range = std::make_shared<MappedRange>(mapping, pos, end);
     if (!emit(core::Batch(std::move(range), pos, static_cast<size_t>(end - pos),
                           core::BatchOrigin{source_id_, seq++}, skipped))) {
       return absl::OkStatus();
