@@ -12,6 +12,13 @@ MinuteCounts* MinuteBuckets::lookup(int64_t minute) {
   return &buckets_[minute];
 }
 
+bool MinuteBuckets::switch_minute(int64_t unix_us) {
+  const int64_t minute = floor_minute(unix_us);
+  cached_ = lookup(minute);
+  cached_start_us_ = minute * 1'000'000;
+  return cached_ != nullptr;
+}
+
 void MinuteBuckets::add_counts(int64_t minute, const MinuteCounts& counts) {
   MinuteCounts* bucket = lookup(minute);
   if (bucket == nullptr) {

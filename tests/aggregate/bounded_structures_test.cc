@@ -1,4 +1,8 @@
 // The aggregates never grow without bound, and say so when a cap was reached.
+#include <array>
+#include <map>
+#include <random>
+
 #include <gtest/gtest.h>
 
 #include "aggregate/capped_counter.h"
@@ -92,6 +96,40 @@ TEST(MinuteBuckets, FloorsNegativeTimesCorrectly) {
   EXPECT_EQ(MinuteBuckets::floor_minute(-1), -60);
   EXPECT_EQ(MinuteBuckets::floor_minute(59'999'999), 0);
   EXPECT_EQ(MinuteBuckets::floor_minute(60'000'000), 60);
+}
+
+// The cached minute is checked by a subtraction, not by flooring each time:
+// the counts must still be those of floor_minute, across minute edges,
+// negative times, far jumps and times that go back.
+TEST(MinuteBuckets, CountsEqualFlooringEveryTime) {
+  std::mt19937_64 rng(5);
+  MinuteBuckets m;
+  std::map<int64_t, std::array<uint64_t, parse::kLevelCount>> expected;
+  int64_t t = -90'000'000;
+  for (int i = 0; i < 200000; ++i) {
+    switch (rng() % 8) {
+      case 0: t += static_cast<int64_t>(rng() % 120'000'000) - 60'000'000; break;  // around an edge, either way
+      case 1: t = static_cast<int64_t>(rng() % 400'000'000'000'000'000ULL) - 200'000'000'000'000'000LL; break;
+      case 2: t = (t / 60'000'000) * 60'000'000 - static_cast<int64_t>(rng() % 2); break;  // an exact edge or just before
+      default: t += static_cast<int64_t>(rng() % 1'000'000); break;  // the usual: a little later
+    }
+    const auto level = static_cast<parse::Level>(rng() % parse::kLevelCount);
+    m.add(t, level);
+    ++expected[MinuteBuckets::floor_minute(t)][static_cast<size_t>(level)];
+  }
+  const auto got = m.sorted();
+  ASSERT_EQ(got.size(), expected.size());
+  auto want = expected.begin();
+  for (const auto& [minute, counts] : got) {
+    ASSERT_EQ(minute, want->first);
+    uint64_t total = 0;
+    for (size_t l = 0; l < parse::kLevelCount; ++l) {
+      EXPECT_EQ(counts.levels[l], want->second[l]) << minute;
+      total += want->second[l];
+    }
+    EXPECT_EQ(counts.total, total);
+    ++want;
+  }
 }
 
 TEST(MalformedSamples, KeepsTheFirstNInInputOrder) {
