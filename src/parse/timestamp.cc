@@ -118,8 +118,9 @@ bool scan_seconds_fast(std::string_view text, size_t& pos, int64_t& us) {
   v = (v * ((uint64_t{10000} << 32) + 1)) >> 32;
   static constexpr int64_t kScale[] = {0, 100000, 10000, 1000, 100, 10, 1};
   const int64_t micros = k <= 6 ? static_cast<int64_t>(v) * kScale[k] : static_cast<int64_t>(v) / 10;  // k == 7
-  size_t q = p + 4 + static_cast<size_t>(k);
-  if (q < text.size() && (text[q] == 'Z' || text[q] == 'z')) ++q;
+  size_t q = p + 4 + static_cast<size_t>(k);  // < p + 12 <= size
+  // A 'Z' or not is data dependent (layouts mix in one file): no branch.
+  q += (text[q] | 0x20) == 'z';
   if (q < text.size() && text[q] != ' ' && text[q] != '\t') return false;  // an offset, or not a timestamp
   us += static_cast<int64_t>(ss) * 1'000'000 + micros;
   pos = q;
