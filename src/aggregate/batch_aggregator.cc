@@ -45,14 +45,7 @@ uint64_t BatchAggregator::process(const core::Batch& batch) {
     }
     const parse::ParseError err = parser_.parse(line, rec, end);
     if (err == parse::ParseError::kOk) {
-      // The message may live in the JSON parser's buffer rather than the
-      // batch; that buffer is reused by the next line, so count it now.
-      const bool in_batch = rec.message.data() >= text.data() && rec.message.data() <= end;
-      if (in_batch) {
-        summary_.add_from_batch(rec, end);
-      } else {
-        summary_.add(rec);
-      }
+      summary_.add_from_batch(rec, text);
     } else {
       summary_.add_malformed(here, err, line);
     }

@@ -42,12 +42,19 @@ class Summary {
     top_messages.add(rec.message, readable_end);
   }
 
-  // The batch loop's add(): the record's message lies in a batch that stays
-  // valid until end_batch(), so it may be counted later, with others
-  // (TopMessages::add_pending).
-  void add_from_batch(const parse::LogRecord& rec, const char* batch_end) {
+  // The batch loops' add(): the message's template is counted later, with
+  // others (TopMessages::add_pending), at the latest by end_batch(). A
+  // message inside `batch` (which must stay valid until then) is used in
+  // place and may be read to the batch's end; any other (in a parser's
+  // buffer) is copied.
+  void add_from_batch(const parse::LogRecord& rec, std::string_view batch) {
     add_counts(rec);
-    top_messages.add_pending(rec.message, batch_end);
+    const char* const end = batch.data() + batch.size();
+    if (rec.message.data() >= batch.data() && rec.message.data() <= end) {
+      top_messages.add_pending(rec.message, end);
+    } else {
+      top_messages.add_pending_copy(rec.message);
+    }
   }
   void end_batch() { top_messages.flush(); }
 

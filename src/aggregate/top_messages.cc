@@ -8,7 +8,9 @@
 namespace logstreamer::aggregate {
 
 TopMessages::TopMessages(size_t capacity)
-    : capacity_(std::max<size_t>(capacity, 2)), scratch_(new char[kMaxTemplateBytes]) {}
+    : capacity_(std::max<size_t>(capacity, 2)),
+      scratch_(new char[kMaxTemplateBytes]),
+      copies_(new char[kPendingMax * kCopyBytes]) {}
 
 void TopMessages::add(std::string_view message, const char* readable_end) {
   if (uint64_t* counter = shapes_.find(message)) {
@@ -30,8 +32,13 @@ void TopMessages::flush() {
   for (size_t i = 0; i < n; ++i) {
     if (counters[i] != nullptr) ++*counters[i];
   }
+  const char* const copies_end = copies_.get() + kPendingMax * kCopyBytes;
   for (size_t i = 0; i < n; ++i) {
-    if (counters[i] == nullptr) add(pending_[i], pending_end_);
+    if (counters[i] != nullptr) continue;
+    // A copy may be read to the end of the copies, a batch's message to the
+    // end of its batch.
+    const bool copied = pending_[i].data() >= copies_.get() && pending_[i].data() < copies_end;
+    add(pending_[i], copied ? copies_end : pending_end_);
   }
 }
 

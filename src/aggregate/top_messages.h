@@ -8,6 +8,7 @@
 // have few templates once numbers and ids are masked, so pruning is rare.
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -35,6 +36,19 @@ class TopMessages {
     pending_[pending_count_++] = message;
     if (pending_count_ == kPendingMax) flush();
   }
+  // As add_pending(), for a message that does not outlive the call (one in
+  // a parser's buffer, as JSON messages are): it is copied first, so it too
+  // is looked up in a group rather than alone.
+  void add_pending_copy(std::string_view message) {
+    if (message.size() > kCopyBytes) {  // no shape anyway (MessageShapes::find)
+      add(message);
+      return;
+    }
+    char* copy = &copies_[pending_count_ * kCopyBytes];
+    std::memcpy(copy, message.data(), message.size());
+    pending_[pending_count_++] = std::string_view(copy, message.size());
+    if (pending_count_ == kPendingMax) flush();
+  }
   void flush();
 
   void add_template(std::string_view tmpl, uint64_t n);
@@ -56,9 +70,11 @@ class TopMessages {
   uint64_t pruned_count_ = 0;
   std::unique_ptr<char[]> scratch_;  // for masking: no allocation per line
   static constexpr size_t kPendingMax = 64;
+  static constexpr size_t kCopyBytes = 128;  // per pending message: the longest shape is 127
   std::array<std::string_view, kPendingMax> pending_;
   size_t pending_count_ = 0;
   const char* pending_end_ = nullptr;
+  std::unique_ptr<char[]> copies_;  // kPendingMax slots for add_pending_copy()
 };
 
 }  // namespace logstreamer::aggregate

@@ -173,8 +173,7 @@ void IngestPipeline::process(const std::vector<IngestBatch>& round, WorkerState&
           ++by_reason[static_cast<size_t>(err)];
           continue;
         }
-        const bool in_batch = rec.message.data() >= text.data() && rec.message.data() <= end;
-        summary.add(rec, in_batch ? end : nullptr);
+        summary.add_from_batch(rec, text);
         slot.add(rec, options_.slow_ms);
         ++by_format[static_cast<size_t>(rec.format)];
         if (rec.level >= parse::Level::kError && errors.size() < aggregate::LiveWindows::kMaxRecentErrors) {
@@ -183,6 +182,7 @@ void IngestPipeline::process(const std::vector<IngestBatch>& round, WorkerState&
         }
         if (sink_ != nullptr) sinks::append_rows(line, rec, batch.received_us, rows);
       }
+      summary.end_batch();  // pending messages point into this batch
     }
   }  // the summary's lock: not held while the sink may block
   windows_.merge(slot);

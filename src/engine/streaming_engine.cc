@@ -75,8 +75,7 @@ void StreamingEngine::worker_loop(std::stop_token stop) {
           // The batch's text may be read up to its end (the next events):
           // the parsers and the masking then work in place, as in analyze.
           if (parser.parse(line, rec, text_end) == parse::ParseError::kOk) {
-            const bool in_text = rec.message.data() >= batch->text.data() && rec.message.data() <= text_end;
-            summary.add(rec, in_text ? text_end : nullptr);
+            summary.add_from_batch(rec, batch->text);
           } else {
             ++malformed;
           }
@@ -87,6 +86,7 @@ void StreamingEngine::worker_loop(std::stop_token stop) {
       batch_latency.add(static_cast<double>(finished_ns - e.created_ns) / 1e6);
       ++done;
     }
+    summary.end_batch();  // pending messages point into this batch
     processed_.fetch_add(done, std::memory_order_relaxed);
     abandoned_.fetch_add(batch->events.size() - done, std::memory_order_relaxed);
     std::lock_guard lock(results_mutex_);

@@ -1,5 +1,6 @@
 #include "aggregate/message_shapes.h"
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <random>
@@ -119,8 +120,8 @@ TEST(MessageShapes, FindsWhatWasRemembered) {
 
 // End to end: counts through the shape cache equal counts of the reference
 // templates, with few enough distinct shapes to hit and enough to collide,
-// and a capacity small enough to prune (which must clear the cache); both
-// one at a time and batched.
+// and a capacity small enough to prune (which must clear the cache); one at
+// a time, batched in place and batched as copies.
 TEST(MessageShapes, TopMessagesCountsEqualTheReference) {
   for (size_t capacity : {size_t{100000}, size_t{40}}) {
     std::mt19937 rng(7);
@@ -133,8 +134,12 @@ TEST(MessageShapes, TopMessagesCountsEqualTheReference) {
       const std::string& m = pool[rng() % (i % 2 ? 50 : pool.size())];  // a hot set and a long tail
       if (i % 3 == 0) {
         top.add(m);
+      } else if (i % 3 == 1) {
+        top.add_pending(m, nullptr);  // looked up in groups, as the batch loop does
       } else {
-        top.add_pending(m, nullptr);  // looked up 16 at a time, as the batch loop does
+        std::string parser_buffer = m;  // reused for the next line, as a JSON parser's is
+        top.add_pending_copy(parser_buffer);
+        std::fill(parser_buffer.begin(), parser_buffer.end(), '7');
       }
       if (i % 1000 == 999) top.flush();
       ++expected[std::string(detail::mask_message_scalar(m, scratch.get()))];
