@@ -86,6 +86,12 @@ absl::Status MappedChunker::run(int fd, uint64_t size, std::stop_token stop, con
       }
       end = static_cast<const char*>(nl) + 1;
     }
+    // The memrchr above faulted in the end of the chunk, and a fault maps
+    // the whole large folio around it when the page cache holds them (after
+    // a plain `cat`, say). Unmapped now, so batches waiting in the queue hold
+    // no pages: peak RSS 21 instead of 41 MiB on the benchmark. (This used to
+    // happen by accident, in a temporary MappedRange's destructor.)
+    MappedRange::drop_pages(pos, end);
     auto range = std::make_shared<MappedRange>(mapping, pos, end);
     if (!emit(core::Batch(std::move(range), pos, static_cast<size_t>(end - pos),
                           core::BatchOrigin{source_id_, seq++}, skipped))) {
