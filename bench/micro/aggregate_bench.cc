@@ -76,7 +76,8 @@ void BM_ShapesFindMany(benchmark::State& state) {
     for (uint64_t* c : out) misses += c == nullptr;
     i = (i + out.size()) & ((1 << 16) - 1);
   }
-  state.counters["miss_rate"] = static_cast<double>(misses) / static_cast<double>(state.iterations() * out.size());
+  state.counters["miss_rate"] =
+      static_cast<double>(misses) / static_cast<double>(state.iterations() * out.size());
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * out.size()));
 }
 BENCHMARK(BM_ShapesFindMany);

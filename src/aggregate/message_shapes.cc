@@ -45,7 +45,8 @@ LS_VBMI2 inline void visit_shapes(const std::string_view* messages, size_t n, Vi
       __m512i shapes[8];
       const unsigned has_shape = short_shapes(&shorts[k], group, shapes);
       for (size_t j = 0; j < group; ++j) {
-        if ((has_shape >> j) & 1) visit(base + short_index[k + j], shapes[j], _mm512_setzero_si512());
+        if ((has_shape >> j) & 1)
+          visit(base + short_index[k + j], shapes[j], _mm512_setzero_si512());
       }
     }
     for (size_t k = 0; k < n_long; k += 4) {
@@ -95,22 +96,26 @@ void MessageShapes::find_many(const std::string_view* messages, size_t n, uint64
 // The ways of a set, newest first. A slot is its shape (with the length in
 // the last byte) and a counter; an empty way has no counter.
 template <typename Line>
-LS_VBMI2 inline uint64_t* probe(const std::unique_ptr<Line[]>& lines, const std::unique_ptr<uint64_t*[]>& counters,
-                                size_t first, size_t ways, __m512i l0, __m512i l1) {
+LS_VBMI2 inline uint64_t* probe(const std::unique_ptr<Line[]>& lines,
+                                const std::unique_ptr<uint64_t*[]>& counters, size_t first,
+                                size_t ways, __m512i l0, __m512i l1) {
   for (size_t way = first; way < first + ways; ++way) {
     uint64_t differ = _mm512_cmpneq_epi8_mask(_mm512_load_si512(lines[way].bytes), l0);
-    if constexpr (sizeof(Line) == 128) differ |= _mm512_cmpneq_epi8_mask(_mm512_load_si512(lines[way].bytes + 64), l1);
+    if constexpr (sizeof(Line) == 128)
+      differ |= _mm512_cmpneq_epi8_mask(_mm512_load_si512(lines[way].bytes + 64), l1);
     if (differ == 0 && counters[way] != nullptr) return counters[way];
   }
   return nullptr;
 }
 
-LS_VBMI2 void MessageShapes::find_vbmi2(const std::string_view* messages, size_t n, uint64_t** out, bool keep_miss) {
+LS_VBMI2 void MessageShapes::find_vbmi2(const std::string_view* messages, size_t n, uint64_t** out,
+                                        bool keep_miss) {
   std::fill_n(out, n, nullptr);
   visit_shapes(messages, n, [&](size_t i, __m512i l0, __m512i l1) LS_VBMI2 {
     const bool is_long = messages[i].size() > kMaxShortMessage;
-    const uint32_t set = is_long ? slot_of(_mm512_xor_si512(l0, _mm512_alignr_epi64(l1, l1, 3)), kSetBits)
-                                 : slot_of(l0, kSetBits);
+    const uint32_t set =
+        is_long ? slot_of(_mm512_xor_si512(l0, _mm512_alignr_epi64(l1, l1, 3)), kSetBits)
+                : slot_of(l0, kSetBits);
     out[i] = is_long ? probe(long_.lines, long_.counters, size_t{set} * kWays, kWays, l0, l1)
                      : probe(short_.lines, short_.counters, size_t{set} * kWays, kWays, l0, l1);
     if (keep_miss && out[i] == nullptr) {  // find(): remember() may follow
@@ -158,7 +163,8 @@ bool MessageShapes::shape_of(std::string_view message, std::string& out) {
   return true;
 }
 
-std::vector<std::optional<std::string>> MessageShapes::shapes_of(const std::vector<std::string_view>& messages) {
+std::vector<std::optional<std::string>> MessageShapes::shapes_of(
+    const std::vector<std::string_view>& messages) {
   std::vector<std::optional<std::string>> out(messages.size());
   if (simd::vbmi2_active()) shapes_of_vbmi2(messages, out);
   return out;
@@ -170,7 +176,8 @@ LS_VBMI2 void MessageShapes::shapes_of_vbmi2(const std::vector<std::string_view>
     alignas(64) char bytes[128];
     _mm512_store_si512(bytes, l0);
     _mm512_store_si512(bytes + 64, l1);
-    out[i].emplace(bytes, static_cast<unsigned char>(bytes[messages[i].size() > kMaxShortMessage ? 127 : 63]));
+    out[i].emplace(
+        bytes, static_cast<unsigned char>(bytes[messages[i].size() > kMaxShortMessage ? 127 : 63]));
   });
 }
 

@@ -26,8 +26,8 @@ class MinuteBuckets {
   void add(int64_t unix_us, parse::Level level, uint64_t n = 1) {
     // In the cached minute: one subtraction and compare, no division. (Done
     // unsigned: a time before the minute wraps to a large difference.)
-    if (static_cast<uint64_t>(unix_us) - static_cast<uint64_t>(cached_start_us_) >= kMinuteUs || cached_ == nullptr)
-        [[unlikely]] {
+    if (static_cast<uint64_t>(unix_us) - static_cast<uint64_t>(cached_start_us_) >= kMinuteUs ||
+        cached_ == nullptr) [[unlikely]] {
       if (!switch_minute(unix_us)) {
         overflow_ += n;
         return;
@@ -63,7 +63,7 @@ class MinuteBuckets {
 
   size_t max_minutes_;
   absl::flat_hash_map<int64_t, MinuteCounts> buckets_;
-  int64_t cached_start_us_ = 0;      // the cached minute's first microsecond
+  int64_t cached_start_us_ = 0;     // the cached minute's first microsecond
   MinuteCounts* cached_ = nullptr;  // reset whenever the map may rehash
   uint64_t overflow_ = 0;
 };

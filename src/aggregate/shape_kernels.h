@@ -28,14 +28,14 @@
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #endif
 
-#define LS_VBMI2 \
-  __attribute__((target("avx512f,avx512bw,avx512dq,avx512vbmi,avx512vbmi2,gfni,bmi,bmi2,lzcnt,popcnt")))
+#define LS_VBMI2  \
+  __attribute__(( \
+      target("avx512f,avx512bw,avx512dq,avx512vbmi,avx512vbmi2,gfni,bmi,bmi2,lzcnt,popcnt")))
 
 namespace logstreamer::aggregate::shape_kernels {
 
 inline constexpr size_t kMaxShortMessage = 63;  // one 64-byte block, the length in its last byte
 inline constexpr size_t kMaxLongMessage = 127;  // two blocks
-
 
 inline constexpr unsigned char kIdMarker = 1;
 inline constexpr unsigned char kNumberMarker = 2;
@@ -81,19 +81,21 @@ LS_VBMI2 inline __m512i class_lanes(const char* p, size_t n) {
   const uint64_t lanes = _bzhi_u64(~uint64_t{0}, static_cast<unsigned>(n));
   const __m512i v = _mm512_maskz_loadu_epi8(lanes, p);
   const uint64_t high = _mm512_movepi8_mask(v) & lanes;
-  __m512i classes = _mm512_maskz_permutex2var_epi8(lanes & ~high, _mm512_load_si512(kClassTable.data()), v,
-                                                   _mm512_load_si512(kClassTable.data() + 64));
-  classes = _mm512_mask_mov_epi8(classes, high, _mm512_set1_epi8(static_cast<char>(kToken | kInMessage)));
-  const __m512i reverse_bytes = _mm512_set_epi64(0x08090a0b0c0d0e0f, 0x0001020304050607, 0x08090a0b0c0d0e0f,
-                                                 0x0001020304050607, 0x08090a0b0c0d0e0f, 0x0001020304050607,
-                                                 0x08090a0b0c0d0e0f, 0x0001020304050607);
+  __m512i classes =
+      _mm512_maskz_permutex2var_epi8(lanes & ~high, _mm512_load_si512(kClassTable.data()), v,
+                                     _mm512_load_si512(kClassTable.data() + 64));
+  classes =
+      _mm512_mask_mov_epi8(classes, high, _mm512_set1_epi8(static_cast<char>(kToken | kInMessage)));
+  const __m512i reverse_bytes = _mm512_set_epi64(
+      0x08090a0b0c0d0e0f, 0x0001020304050607, 0x08090a0b0c0d0e0f, 0x0001020304050607,
+      0x08090a0b0c0d0e0f, 0x0001020304050607, 0x08090a0b0c0d0e0f, 0x0001020304050607);
   const __m512i unit_vectors = _mm512_set1_epi64(static_cast<long long>(0x8040201008040201ULL));
   const __m512i blocks =
       _mm512_gf2p8affine_epi64_epi8(unit_vectors, _mm512_shuffle_epi8(classes, reverse_bytes), 0);
   // Byte 8c + q of the result is byte 8q + c of `blocks`.
-  const __m512i gather = _mm512_set_epi64(0x3f372f271f170f07, 0x3e362e261e160e06, 0x3d352d251d150d05,
-                                          0x3c342c241c140c04, 0x3b332b231b130b03, 0x3a322a221a120a02,
-                                          0x3931292119110901, 0x3830282018100800);
+  const __m512i gather = _mm512_set_epi64(
+      0x3f372f271f170f07, 0x3e362e261e160e06, 0x3d352d251d150d05, 0x3c342c241c140c04,
+      0x3b332b231b130b03, 0x3a322a221a120a02, 0x3931292119110901, 0x3830282018100800);
   return _mm512_permutexvar_epi8(gather, blocks);
 }
 
@@ -120,9 +122,9 @@ LS_VBMI2 inline void transpose_lanes(__m512i r[8]) {
 
 // The bits of each 64-bit lane in reverse order.
 LS_VBMI2 inline __m512i reverse_lane_bits(__m512i x) {
-  const __m512i reverse_bytes = _mm512_set_epi64(0x08090a0b0c0d0e0f, 0x0001020304050607, 0x08090a0b0c0d0e0f,
-                                                 0x0001020304050607, 0x08090a0b0c0d0e0f, 0x0001020304050607,
-                                                 0x08090a0b0c0d0e0f, 0x0001020304050607);
+  const __m512i reverse_bytes = _mm512_set_epi64(
+      0x08090a0b0c0d0e0f, 0x0001020304050607, 0x08090a0b0c0d0e0f, 0x0001020304050607,
+      0x08090a0b0c0d0e0f, 0x0001020304050607, 0x08090a0b0c0d0e0f, 0x0001020304050607);
   const __m512i reverse_in_byte = _mm512_set1_epi64(static_cast<long long>(0x8040201008040201ULL));
   return _mm512_shuffle_epi8(_mm512_gf2p8affine_epi64_epi8(x, reverse_in_byte, 0), reverse_bytes);
 }
@@ -149,21 +151,28 @@ struct SingleLanes {
 struct PairedLanes {
   template <int K>
   LS_VBMI2 static __m512i shl(__m512i x) {
-    return _mm512_shldi_epi64(x, _mm512_unpacklo_epi64(_mm512_setzero_si512(), x), K);  // high gets low's top
+    return _mm512_shldi_epi64(x, _mm512_unpacklo_epi64(_mm512_setzero_si512(), x),
+                              K);  // high gets low's top
   }
   template <int K>
   LS_VBMI2 static __m512i shr(__m512i x) {
-    return _mm512_shrdi_epi64(x, _mm512_unpackhi_epi64(x, _mm512_setzero_si512()), K);  // low gets high's bottom
+    return _mm512_shrdi_epi64(x, _mm512_unpackhi_epi64(x, _mm512_setzero_si512()),
+                              K);  // low gets high's bottom
   }
   LS_VBMI2 static __m512i add(__m512i a, __m512i b) {
     const __m512i sum = _mm512_add_epi64(a, b);
     const __mmask8 carry = _mm512_cmplt_epu64_mask(sum, a);
-    return _mm512_mask_add_epi64(sum, static_cast<__mmask8>((carry << 1) & 0xAA), sum, _mm512_set1_epi64(1));
+    return _mm512_mask_add_epi64(sum, static_cast<__mmask8>((carry << 1) & 0xAA), sum,
+                                 _mm512_set1_epi64(1));
   }
-  LS_VBMI2 static __m512i reverse(__m512i x) { return _mm512_shuffle_epi32(reverse_lane_bits(x), _MM_PERM_BADC); }
+  LS_VBMI2 static __m512i reverse(__m512i x) {
+    return _mm512_shuffle_epi32(reverse_lane_bits(x), _MM_PERM_BADC);
+  }
 };
 
-LS_VBMI2 inline __m512i and_not(__m512i a, __m512i b) { return _mm512_andnot_si512(b, a); }  // a & ~b
+LS_VBMI2 inline __m512i and_not(__m512i a, __m512i b) {
+  return _mm512_andnot_si512(b, a);
+}  // a & ~b
 
 // Bits of the tokens (runs of `t`, starting at bits `s`, ending at bits `e`)
 // that contain a bit of `x`, and those tokens' start bits. Carries do the
@@ -197,7 +206,8 @@ struct Plan {
 };
 template <typename Lanes>
 LS_VBMI2 inline Plan plan(const __m512i c[8]) {
-  const __m512i digit = c[0], alpha = c[1], dot = c[2], percent = c[3], sign = c[4], t = c[5], lanes = c[7];
+  const __m512i digit = c[0], alpha = c[1], dot = c[2], percent = c[3], sign = c[4], t = c[5],
+                lanes = c[7];
   const __m512i s = and_not(t, Lanes::template shl<1>(t));  // token starts
   const __m512i e = and_not(t, Lanes::template shr<1>(t));  // token ends (last byte)
   const __m512i rt = Lanes::reverse(t), re = Lanes::reverse(e);
@@ -205,14 +215,15 @@ LS_VBMI2 inline Plan plan(const __m512i c[8]) {
   // Number candidates start with a digit, or a sign then a digit.
   const __m512i candidate = _mm512_and_si512(
       masked.starts, _mm512_or_si512(digit, _mm512_and_si512(sign, Lanes::template shr<1>(digit))));
-  const __m512i body_start =
-      _mm512_or_si512(_mm512_and_si512(candidate, digit), Lanes::template shl<1>(and_not(candidate, digit)));
+  const __m512i body_start = _mm512_or_si512(_mm512_and_si512(candidate, digit),
+                                             Lanes::template shl<1>(and_not(candidate, digit)));
   const __m512i body = _mm512_or_si512(digit, dot);
-  const __m512i after_body = _mm512_and_si512(and_not(Lanes::add(body, body_start), body), t);  // first unit byte
+  const __m512i after_body =
+      _mm512_and_si512(and_not(Lanes::add(body, body_start), body), t);  // first unit byte
   const __m512i unit = and_not(t, Lanes::add(t, after_body));  // from there to the token's end
-  const __m512i too_long =
-      _mm512_and_si512(_mm512_and_si512(unit, Lanes::template shr<1>(unit)),
-                       _mm512_and_si512(Lanes::template shr<2>(unit), Lanes::template shr<3>(unit)));
+  const __m512i too_long = _mm512_and_si512(
+      _mm512_and_si512(unit, Lanes::template shr<1>(unit)),
+      _mm512_and_si512(Lanes::template shr<2>(unit), Lanes::template shr<3>(unit)));
   const __m512i lone_percent = _mm512_and_si512(_mm512_and_si512(percent, after_body), e);
   const __m512i bad_unit = _mm512_or_si512(and_not(and_not(unit, alpha), lone_percent), too_long);
   const Marked ids_among_candidates = tokens_containing<Lanes>(bad_unit, t, s, rt, re);
@@ -227,7 +238,8 @@ LS_VBMI2 inline Plan plan(const __m512i c[8]) {
 // ---- Shapes ----
 
 // The block with its markers written in and what is not kept squeezed out.
-LS_VBMI2 inline __m512i squeeze(__m512i v, uint64_t keep, uint64_t id_marks, uint64_t number_marks) {
+LS_VBMI2 inline __m512i squeeze(__m512i v, uint64_t keep, uint64_t id_marks,
+                                uint64_t number_marks) {
   v = _mm512_mask_mov_epi8(v, id_marks, _mm512_set1_epi8(static_cast<char>(kIdMarker)));
   v = _mm512_mask_mov_epi8(v, number_marks, _mm512_set1_epi8(static_cast<char>(kNumberMarker)));
   return _mm512_maskz_compress_epi8(keep, v);
@@ -251,18 +263,20 @@ LS_VBMI2 inline void plan_group(__m512i rows[8], PlanWords& out) {
 // The shapes of up to eight messages of at most 63 bytes each: the shape,
 // zero padded, its length in byte 63. Bit m of the result: out[m] is a shape
 // (not for a message holding a byte that could pass for a marker).
-LS_VBMI2 inline unsigned short_shapes(const std::string_view* messages, size_t count, __m512i out[8]) {
+LS_VBMI2 inline unsigned short_shapes(const std::string_view* messages, size_t count,
+                                      __m512i out[8]) {
   __m512i rows[8];
   for (size_t m = 0; m < 8; ++m) {
-    rows[m] = m < count ? class_lanes(messages[m].data(), messages[m].size()) : _mm512_setzero_si512();
+    rows[m] =
+        m < count ? class_lanes(messages[m].data(), messages[m].size()) : _mm512_setzero_si512();
   }
   PlanWords w;
   plan_group<SingleLanes>(rows, w);
   for (size_t m = 0; m < count; ++m) {
     const uint64_t lanes = _bzhi_u64(~uint64_t{0}, static_cast<unsigned>(messages[m].size()));
     const __m512i v = _mm512_maskz_loadu_epi8(lanes, messages[m].data());
-    out[m] = _mm512_mask_set1_epi8(squeeze(v, w.keep[m], w.id_marks[m], w.number_marks[m]), uint64_t{1} << 63,
-                                   static_cast<char>(_mm_popcnt_u64(w.keep[m])));
+    out[m] = _mm512_mask_set1_epi8(squeeze(v, w.keep[m], w.id_marks[m], w.number_marks[m]),
+                                   uint64_t{1} << 63, static_cast<char>(_mm_popcnt_u64(w.keep[m])));
   }
   return ~w.marker_like & ((1u << count) - 1);
 }
@@ -270,13 +284,14 @@ LS_VBMI2 inline unsigned short_shapes(const std::string_view* messages, size_t c
 // The shapes of up to four messages of 64 to 127 bytes each, in two blocks
 // (out0[m], out1[m]): zero padded, the length in byte 127. Bit m of the
 // result as for short_shapes().
-LS_VBMI2 inline unsigned long_shapes(const std::string_view* messages, size_t count, __m512i out0[4],
-                                     __m512i out1[4]) {
+LS_VBMI2 inline unsigned long_shapes(const std::string_view* messages, size_t count,
+                                     __m512i out0[4], __m512i out1[4]) {
   __m512i rows[8];
   for (size_t m = 0; m < 4; ++m) {
     const bool used = m < count;
     rows[2 * m] = used ? class_lanes(messages[m].data(), 64) : _mm512_setzero_si512();
-    rows[2 * m + 1] = used ? class_lanes(messages[m].data() + 64, messages[m].size() - 64) : _mm512_setzero_si512();
+    rows[2 * m + 1] = used ? class_lanes(messages[m].data() + 64, messages[m].size() - 64)
+                           : _mm512_setzero_si512();
   }
   PlanWords w;
   plan_group<PairedLanes>(rows, w);
@@ -289,8 +304,8 @@ LS_VBMI2 inline unsigned long_shapes(const std::string_view* messages, size_t co
     has_shape |= ((w.marker_like >> lo) & 3) == 0 ? 1u << m : 0;
     const char* p = messages[m].data();
     const __m512i v0 = _mm512_loadu_si512(p);
-    const __m512i v1 = _mm512_maskz_loadu_epi8(_bzhi_u64(~uint64_t{0}, static_cast<unsigned>(messages[m].size() - 64)),
-                                               p + 64);
+    const __m512i v1 = _mm512_maskz_loadu_epi8(
+        _bzhi_u64(~uint64_t{0}, static_cast<unsigned>(messages[m].size() - 64)), p + 64);
     const __m512i s0 = squeeze(v0, w.keep[lo], w.id_marks[lo], w.number_marks[lo]);
     const __m512i s1 = squeeze(v1, w.keep[hi], w.id_marks[hi], w.number_marks[hi]);
     const int len0 = static_cast<int>(_mm_popcnt_u64(w.keep[lo]));
@@ -312,8 +327,10 @@ LS_VBMI2 inline unsigned long_shapes(const std::string_view* messages, size_t co
 // Slot of a shape: its eight words rotated apart, folded, multiplied.
 LS_VBMI2 inline uint32_t slot_of(__m512i shape, int bits) {
   const __m512i rotated = _mm512_rolv_epi64(shape, _mm512_set_epi64(59, 47, 41, 31, 23, 17, 7, 0));
-  const __m256i half = _mm256_xor_si256(_mm512_castsi512_si256(rotated), _mm512_extracti64x4_epi64(rotated, 1));
-  const __m128i quarter = _mm_xor_si128(_mm256_castsi256_si128(half), _mm256_extracti128_si256(half, 1));
+  const __m256i half =
+      _mm256_xor_si256(_mm512_castsi512_si256(rotated), _mm512_extracti64x4_epi64(rotated, 1));
+  const __m128i quarter =
+      _mm_xor_si128(_mm256_castsi256_si128(half), _mm256_extracti128_si256(half, 1));
   const uint64_t folded = static_cast<uint64_t>(_mm_cvtsi128_si64(quarter)) ^
                           static_cast<uint64_t>(_mm_extract_epi64(quarter, 1));
   return static_cast<uint32_t>((folded * 0x9e3779b97f4a7c15ULL) >> (64 - bits));

@@ -26,7 +26,8 @@ struct Mapping {
 struct MappedRange {
   // Built in place by make_shared: a temporary's destructor would drop the
   // pages as soon as the batch was made.
-  MappedRange(std::shared_ptr<Mapping> m, const char* b, const char* e) : mapping(std::move(m)), begin(b), end(e) {}
+  MappedRange(std::shared_ptr<Mapping> m, const char* b, const char* e)
+      : mapping(std::move(m)), begin(b), end(e) {}
   MappedRange(const MappedRange&) = delete;
   MappedRange& operator=(const MappedRange&) = delete;
   ~MappedRange() { drop_pages(begin, end); }

@@ -67,7 +67,10 @@ TEST(CappedCounter, KeysDifferingInOneByteAtAnyPositionStayApart) {
 TEST(TopMessages, PrunesTheRareHalfWhenFullAndSaysItIsApproximate) {
   TopMessages top(100);
   for (int i = 0; i < 50; ++i) top.add_template("frequent", 1);
-  for (int i = 0; i < 1000; ++i) top.add_template("rare " + std::string(1, static_cast<char>('a' + i % 26)) + std::to_string(i * 31 % 977) + "x", 1);
+  for (int i = 0; i < 1000; ++i)
+    top.add_template("rare " + std::string(1, static_cast<char>('a' + i % 26)) +
+                         std::to_string(i * 31 % 977) + "x",
+                     1);
   EXPECT_LE(top.size(), 100u);
   EXPECT_TRUE(top.approximate());
   EXPECT_GT(top.pruned_count(), 0u);
@@ -108,10 +111,18 @@ TEST(MinuteBuckets, CountsEqualFlooringEveryTime) {
   int64_t t = -90'000'000;
   for (int i = 0; i < 200000; ++i) {
     switch (rng() % 8) {
-      case 0: t += static_cast<int64_t>(rng() % 120'000'000) - 60'000'000; break;  // around an edge, either way
-      case 1: t = static_cast<int64_t>(rng() % 400'000'000'000'000'000ULL) - 200'000'000'000'000'000LL; break;
-      case 2: t = (t / 60'000'000) * 60'000'000 - static_cast<int64_t>(rng() % 2); break;  // an exact edge or just before
-      default: t += static_cast<int64_t>(rng() % 1'000'000); break;  // the usual: a little later
+      case 0:  // around an edge, either way
+        t += static_cast<int64_t>(rng() % 120'000'000) - 60'000'000;
+        break;
+      case 1:  // a far jump, negative or positive
+        t = static_cast<int64_t>(rng() % 400'000'000'000'000'000ULL) - 200'000'000'000'000'000LL;
+        break;
+      case 2:  // an exact edge or just before it
+        t = (t / 60'000'000) * 60'000'000 - static_cast<int64_t>(rng() % 2);
+        break;
+      default:  // the usual: a little later
+        t += static_cast<int64_t>(rng() % 1'000'000);
+        break;
     }
     const auto level = static_cast<parse::Level>(rng() % parse::kLevelCount);
     m.add(t, level);

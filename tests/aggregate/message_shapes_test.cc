@@ -49,7 +49,8 @@ TEST(MessageShapes, ShapeExpandsToTheTemplate) {
   for (int iter = 0; iter < 300000; ++iter) {
     const std::string m = random_message(rng, iter % 2 ? 63 : 127);  // one block, two blocks
     ASSERT_TRUE(MessageShapes::shape_of(m, shape)) << m;
-    ASSERT_EQ(expand(shape), std::string(detail::mask_message_scalar(m, scratch.get()))) << "[" << m << "]";
+    ASSERT_EQ(expand(shape), std::string(detail::mask_message_scalar(m, scratch.get())))
+        << "[" << m << "]";
   }
 }
 
@@ -103,7 +104,7 @@ TEST(MessageShapes, FindsWhatWasRemembered) {
   uint64_t a = 0, b = 0;
   EXPECT_EQ(shapes.find("User 42 logged in"), nullptr);
   shapes.remember(&a);
-  EXPECT_EQ(shapes.find("User 7 logged in"), &a);     // same shape
+  EXPECT_EQ(shapes.find("User 7 logged in"), &a);        // same shape
   EXPECT_EQ(shapes.find("User 7a logged in"), nullptr);  // "<n>a": another shape
   shapes.remember(&b);
   EXPECT_EQ(shapes.find("User 123456789a logged in"), &b);
