@@ -23,37 +23,35 @@ LS_VBMI2 inline void visit_shapes(const std::string_view* messages, size_t n, Vi
   constexpr size_t kChunk = 64;
   for (size_t base = 0; base < n; base += kChunk) {
     const size_t count = std::min(kChunk, n - base);
-    std::array<std::string_view, kChunk> shorts, longs;
-    std::array<uint8_t, kChunk> short_index, long_index;
+    // Indexes, written to both lists and kept in one: whether a message is
+    // short is data dependent (one in six of analyze's sample messages is
+    // long), and a branch on it mispredicted. (Plain arrays: zeroing arrays
+    // of string_views cost a one-message call more than its shape did.)
+    uint8_t short_index[kChunk], long_index[kChunk];
     size_t n_short = 0, n_long = 0;
-    // Written to both lists, kept in one: whether a message is short is data
-    // dependent (one in six of analyze's sample messages is long), and a
-    // branch on it mispredicted.
     for (size_t i = 0; i < count; ++i) {
-      const std::string_view m = messages[base + i];
-      const bool is_short = m.size() <= kMaxShortMessage;
-      const bool is_long = !is_short && m.size() <= kMaxLongMessage;
-      shorts[n_short] = m;
+      const size_t size = messages[base + i].size();
       short_index[n_short] = static_cast<uint8_t>(i);
-      longs[n_long] = m;
       long_index[n_long] = static_cast<uint8_t>(i);
-      n_short += is_short;
-      n_long += is_long;
+      n_short += size <= kMaxShortMessage;
+      n_long += size > kMaxShortMessage && size <= kMaxLongMessage;
     }
+    std::string_view group[8];
     for (size_t k = 0; k < n_short; k += 8) {
-      const size_t group = std::min<size_t>(8, n_short - k);
+      const size_t size = std::min<size_t>(8, n_short - k);
+      for (size_t j = 0; j < size; ++j) group[j] = messages[base + short_index[k + j]];
       __m512i shapes[8];
-      const unsigned has_shape = short_shapes(&shorts[k], group, shapes);
-      for (size_t j = 0; j < group; ++j) {
-        if ((has_shape >> j) & 1)
-          visit(base + short_index[k + j], shapes[j], _mm512_setzero_si512());
+      const unsigned has_shape = short_shapes(group, size, shapes);
+      for (size_t j = 0; j < size; ++j) {
+        if ((has_shape >> j) & 1) visit(base + short_index[k + j], shapes[j], _mm512_setzero_si512());
       }
     }
     for (size_t k = 0; k < n_long; k += 4) {
-      const size_t group = std::min<size_t>(4, n_long - k);
+      const size_t size = std::min<size_t>(4, n_long - k);
+      for (size_t j = 0; j < size; ++j) group[j] = messages[base + long_index[k + j]];
       __m512i first[4], second[4];
-      const unsigned has_shape = long_shapes(&longs[k], group, first, second);
-      for (size_t j = 0; j < group; ++j) {
+      const unsigned has_shape = long_shapes(group, size, first, second);
+      for (size_t j = 0; j < size; ++j) {
         if ((has_shape >> j) & 1) visit(base + long_index[k + j], first[j], second[j]);
       }
     }
