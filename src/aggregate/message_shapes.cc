@@ -43,7 +43,8 @@ LS_VBMI2 inline void visit_shapes(const std::string_view* messages, size_t n, Vi
       __m512i shapes[8];
       const unsigned has_shape = short_shapes(group, size, shapes);
       for (size_t j = 0; j < size; ++j) {
-        if ((has_shape >> j) & 1) visit(base + short_index[k + j], shapes[j], _mm512_setzero_si512());
+        if ((has_shape >> j) & 1)
+          visit(base + short_index[k + j], shapes[j], _mm512_setzero_si512());
       }
     }
     for (size_t k = 0; k < n_long; k += 4) {
