@@ -13,8 +13,6 @@ namespace {
 
 using namespace shape_kernels;  // NOLINT(google-build-using-namespace): this file's own kernels
 
-static_assert(kMaxLongMessage == 127, "MessageShapes::kMaxMessage");
-
 // Calls visit(i, l0, l1) with the shape of messages[i] (its second block l1
 // zero for a short message) for each message that has one: short messages
 // eight at a time, long ones four at a time.
@@ -74,6 +72,7 @@ void MessageShapes::allocate() {
 }
 
 uint64_t* MessageShapes::find(std::string_view message) {
+  static_assert(kMaxMessage == kMaxLongMessage, "the cache's limit is the kernels' limit");
   last_valid_ = false;
   if (message.size() > kMaxMessage || !simd::vbmi2_active()) return nullptr;
   allocate();
