@@ -26,7 +26,8 @@ class LatencySketch {
   void merge(const LatencySketch& other);
 
   // q in [0, 1]; 0 when empty. Within kRelativeError of the exact
-  // (lower) quantile of the values added.
+  // nearest-rank quantile of the values added: the value whose 1-based rank
+  // is ceil(q * n) (q = 0: the smallest), never above max().
   double quantile(double q) const;
   uint64_t count() const { return count_; }
   double sum() const { return sum_; }

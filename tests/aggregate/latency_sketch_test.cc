@@ -12,9 +12,11 @@
 namespace logstreamer::aggregate {
 namespace {
 
+// Nearest rank: the value whose 1-based rank is ceil(q * n).
 double exact_quantile(std::vector<double> v, double q) {
   std::sort(v.begin(), v.end());
-  return v[static_cast<size_t>(q * static_cast<double>(v.size() - 1))];
+  const double rank = std::ceil(q * static_cast<double>(v.size()) - 1e-9);
+  return v[static_cast<size_t>(std::clamp(rank, 1.0, static_cast<double>(v.size()))) - 1];
 }
 
 // Log-normal latencies over six orders of magnitude, plus a few zeros.
@@ -25,6 +27,24 @@ std::vector<double> latencies(size_t n, uint32_t seed) {
   for (auto& x : v) x = dist(rng);
   for (size_t i = 0; i < n / 100; ++i) v[i * 97 % n] = 0;
   return v;
+}
+
+TEST(LatencySketch, FewValuesGiveTheNearestRankNotTheMinimum) {
+  LatencySketch s;
+  s.add(25);
+  s.add(30000);
+  // Two values: p50 is the first, any higher quantile the second.
+  EXPECT_NEAR(s.quantile(0.5), 25, 25 * LatencySketch::kRelativeError);
+  for (double q : {0.51, 0.9, 0.95, 0.99, 1.0}) {
+    EXPECT_NEAR(s.quantile(q), 30000, 30000 * LatencySketch::kRelativeError) << "q=" << q;
+  }
+  EXPECT_NEAR(s.quantile(0), 25, 25 * LatencySketch::kRelativeError);
+  // 100 values 1..100: p99 is 99, p95 is 95 (ranks ceil(q*n)).
+  LatencySketch h;
+  for (int i = 1; i <= 100; ++i) h.add(i);
+  EXPECT_NEAR(h.quantile(0.99), 99, 99 * LatencySketch::kRelativeError);
+  EXPECT_NEAR(h.quantile(0.95), 95, 95 * LatencySketch::kRelativeError);
+  EXPECT_NEAR(h.quantile(0.5), 50, 50 * LatencySketch::kRelativeError);
 }
 
 TEST(LatencySketch, QuantilesWithinTheStatedRelativeError) {
@@ -109,7 +129,9 @@ TEST(HttpSummary, CountsClassesCodesDynosAndMerges) {
   EXPECT_EQ(a.bytes, 1000u);
   EXPECT_EQ(a.dynos.at("web.1").requests, 9u);
   EXPECT_EQ(a.dynos.at("web.2").errors, 1u);
-  EXPECT_NEAR(a.response_ms.quantile(0.99), 10, 0.1);
+  // Ten requests: p90 is the 9th (10 ms), p99 the 10th, the slow one.
+  EXPECT_NEAR(a.response_ms.quantile(0.9), 10, 0.1);
+  EXPECT_NEAR(a.response_ms.quantile(0.99), 30000, 30000 * LatencySketch::kRelativeError);
   EXPECT_EQ(a.response_ms.max(), 30000);
 }
 
