@@ -1,5 +1,7 @@
 // Accepted and rejected examples for every format, through auto-detection and
 // through the forced format.
+#include <random>
+
 #include <gtest/gtest.h>
 
 #include "parse/field_values.h"
@@ -145,7 +147,57 @@ INSTANTIATE_TEST_SUITE_P(
                     Rejected{R"(1.2.3.4 - - [10/Foo/2000:13:55:36 -0700] "GET / HTTP/1.0" 200 10)", ParseError::kBadTimestamp},
                     Rejected{R"(1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0)", ParseError::kBadAccessLog},
                     Rejected{"2024-01-20T10:00:00+00:00 heroku[router]: method=GET msg=\"open", ParseError::kBadKeyValue},
-                    Rejected{"#!@ nothing here", ParseError::kUnknownFormat}));
+                    Rejected{"#!@ nothing here", ParseError::kUnknownFormat},
+                    // logfmt: one pair of no known role, control bytes, keys outside the grammar
+                    Rejected{"zz\x01\x02=\xff\xfe", ParseError::kUnknownLevel},  // plain's verdict: no shape matched,
+                    Rejected{"abc=\xff\xfe\x03junk", ParseError::kBadKeyValue},
+                    Rejected{"word=value and then prose", ParseError::kBadKeyValue},
+                    Rejected{"user=alice msg=\"tab\x01inside\"", ParseError::kBadKeyValue},
+                    Rejected{"a=1 b\xc3\xa9=2", ParseError::kBadKeyValue},
+                    Rejected{"a=1 b\"c=2", ParseError::kBadKeyValue}));
+
+TEST(Logfmt, TwoPairsOrOneKnownKeyMakeALine) {
+  LineParser p;
+  LogRecord rec;
+  EXPECT_EQ(p.parse("user=alice action=login", rec), ParseError::kOk);
+  EXPECT_EQ(rec.format, Format::kLogfmt);
+  EXPECT_EQ(p.parse("msg=hello", rec), ParseError::kOk);
+  EXPECT_EQ(rec.message, "hello");
+  EXPECT_EQ(p.parse("level=warn", rec), ParseError::kOk);
+  EXPECT_EQ(rec.level, Level::kWarn);
+  EXPECT_EQ(p.parse("k.e-y/x_1=caf\xc3\xa9 other=\"quoted value\"", rec), ParseError::kOk);
+  EXPECT_EQ(p.parse("empty= next=\"\"", rec), ParseError::kOk);
+  // One pair of no known role, even followed by bare words: not logfmt.
+  EXPECT_EQ(p.parse("x=1", rec), ParseError::kBadKeyValue);
+  EXPECT_EQ(p.parse("x=1 bare words", rec), ParseError::kBadKeyValue);
+}
+
+TEST(Logfmt, RandomBytesParseAsNothing) {
+  // Lines of random bytes, cut at newlines as a reader would: no format may
+  // claim any of them. (Deterministic seed; 20,000 lines.)
+  std::mt19937 rng(7);
+  LineParser p;
+  LogRecord rec;
+  size_t parsed = 0, lines = 0;
+  std::string line;
+  while (lines < 20000) {
+    const char c = static_cast<char>(rng() & 0xff);
+    if (c != '\n') {
+      line += c;
+      continue;
+    }
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (!line.empty()) {
+      ++lines;
+      if (p.parse(line, rec) == ParseError::kOk) {
+        ++parsed;
+        ADD_FAILURE() << "parsed as " << kFormatNames[static_cast<size_t>(rec.format)] << ": " << line.size() << " bytes";
+      }
+    }
+    line.clear();
+  }
+  EXPECT_EQ(parsed, 0u);
+}
 
 TEST(HttpFields, RouterLineCarriesTheRequest) {
   LineParser p;
