@@ -1,4 +1,5 @@
 #include "cli/analyze_command.h"
+#include "cli/flag_values.h"
 
 #include <algorithm>
 #include <chrono>
@@ -47,19 +48,19 @@ CLI::App* add_analyze_command(CLI::App& app, AnalyzeOptions& o) {
   cmd->add_option("--files", o.files_flag, "Comma-separated log files (same as positional)")
       ->delimiter(',');
   cmd->add_option("-w,--workers", o.workers, "Parser threads (default: number of cores)")
-      ->check(CLI::Range(1, 1024));
+      ->check(in_range(1, 1024));
   cmd->add_option("--readers", o.readers, "Reader threads (default: min(files, workers))")
-      ->check(CLI::Range(1, 1024));
+      ->check(in_range(1, 1024));
   cmd->add_option("--buffer", o.buffer, "Queue capacity between readers and workers, in chunks")
       ->capture_default_str()
-      ->check(CLI::Range(1, 4096));
+      ->check(in_range(1, 4096));
   cmd->add_option("--chunk-size", o.chunk_bytes, "Bytes read per chunk")
       ->capture_default_str()
-      ->check(CLI::Range(size_t{64} << 10, size_t{256} << 20));
+      ->check(in_range(size_t{64} << 10, size_t{256} << 20));
   cmd->add_option("--max-line-bytes", o.max_line_bytes,
                   "Longer lines are counted malformed and skipped unbuffered")
       ->capture_default_str()
-      ->check(CLI::Range(size_t{16}, kMaxLineLimit));
+      ->check(in_range(size_t{16}, kMaxLineLimit));
   std::vector<std::string> formats{"auto"};
   formats.insert(formats.end(), parse::kFormatNames.begin(), parse::kFormatNames.end());
   cmd->add_option("--format", o.format,
@@ -70,7 +71,7 @@ CLI::App* add_analyze_command(CLI::App& app, AnalyzeOptions& o) {
   cmd->add_option("-o,--output", o.output, "Also write the summary as JSON to this file ('-': stdout)");
   cmd->add_option("--top", o.top, "Rows in the top messages and services tables")
       ->capture_default_str()
-      ->check(CLI::Range(1, 10000));
+      ->check(in_range(1, 10000));
   cmd->add_flag("-q,--quiet", o.quiet, "No progress line and no console summary");
   cmd->add_flag("--progress", o.progress, "Progress on stderr even when it is not a terminal");
   cmd->add_option("--cpuprofile", o.cpuprofile, "Write a CPU profile (google-pprof) to this file");

@@ -1,4 +1,5 @@
 #include "cli/bench_command.h"
+#include "cli/flag_values.h"
 
 #include <algorithm>
 #include <chrono>
@@ -21,39 +22,39 @@ CLI::App* add_bench_command(CLI::App& app, BenchOptions& o) {
                                               "throughput, drops and latency percentiles");
   auto& e = o.engine;
   cmd->add_option("--streams", e.streams.streams, "Logical streams")->envname("STREAMS_COUNT")
-      ->capture_default_str()->check(CLI::Range(size_t{1}, size_t{1000000}));
+      ->capture_default_str()->check(in_range(size_t{1}, size_t{1000000}));
   cmd->add_option("--workers", e.workers, "Workers (fixed pool)")->envname("WORKERS_COUNT")
-      ->capture_default_str()->check(CLI::Range(size_t{1}, size_t{10000}));
-  cmd->add_option("--stream-interval-ms", e.streams.interval_ms, "Each stream sleeps a random 0..N ms between chunks")
-      ->envname("STREAM_INTERVAL")->capture_default_str()->check(CLI::Range(uint64_t{0}, uint64_t{3600000}));
+      ->capture_default_str()->check(in_range(size_t{1}, size_t{10000}));
+  add_duration_option(cmd, "--stream-interval-ms", o.stream_interval, "Each stream sleeps a random 0..N between chunks",
+                      BareUnit::kMilliseconds, std::chrono::hours(1))
+      ->envname("STREAM_INTERVAL");
   cmd->add_option("--chunk-size", e.streams.chunk_size, "Bytes per event (whole lines)")->envname("CHUNK_SIZE")
-      ->capture_default_str()->check(CLI::Range(size_t{16}, size_t{1} << 20));
+      ->capture_default_str()->check(in_range(size_t{16}, size_t{1} << 20));
   cmd->add_option("--buffer", e.buffer_events, "Queue capacity, in events")->envname("BUFFER_SIZE")
-      ->capture_default_str()->check(CLI::Range(size_t{1}, size_t{100000000}));
+      ->capture_default_str()->check(in_range(size_t{1}, size_t{100000000}));
   cmd->add_option("--work-ms", o.work_ms, "Simulated processing time per event, MIN-MAX ms (or one value)")
       ->capture_default_str();
   cmd->add_option("--policy", o.policy, "Full-queue policy: block, drop_newest, drop_oldest, reject")
       ->capture_default_str()->check(CLI::IsMember({"block", "drop_newest", "drop_oldest", "reject"}));
   cmd->add_flag("--autoscale", e.autoscale, "Scale workers between --min-workers and --max-workers by queue usage");
   cmd->add_option("--min-workers", e.autoscaler.min_workers)->capture_default_str()
-      ->check(CLI::Range(size_t{1}, size_t{10000}));
+      ->check(in_range(size_t{1}, size_t{10000}));
   cmd->add_option("--max-workers", e.autoscaler.max_workers)->capture_default_str()
-      ->check(CLI::Range(size_t{1}, size_t{10000}));
+      ->check(in_range(size_t{1}, size_t{10000}));
   cmd->add_option("--batch-size", e.streams.batch_size, "Events per queued batch")->capture_default_str()
-      ->check(CLI::Range(size_t{1}, size_t{1000000}));
-  cmd->add_option("--batch-timeout", o.batch_timeout_ms, "Ms after a batch's first event before it is sent")
-      ->capture_default_str()->check(CLI::Range(0.0, 60000.0));
-  cmd->add_option("--duration", o.duration_s, "Seconds to run (0: until Ctrl+C)")->capture_default_str()
-      ->check(CLI::Range(0.0, 86400.0 * 365));
+      ->check(in_range(size_t{1}, size_t{1000000}));
+  add_duration_option(cmd, "--batch-timeout", o.batch_timeout, "Time after a batch's first event before it is sent",
+                      BareUnit::kMilliseconds, std::chrono::minutes(1));
+  add_duration_option(cmd, "--duration", o.duration, "How long to run (0: until Ctrl+C)");
   cmd->add_option("--rate", e.streams.rate, "Events/s over all streams (open loop); 0: as the streams go")
       ->capture_default_str();
-  cmd->add_option("--metrics-interval", o.metrics_interval_s, "Seconds between [metrics] lines (0: none)")
-      ->capture_default_str()->check(CLI::Range(0.0, 3600.0));
-  cmd->add_option("--shutdown-timeout", o.shutdown_timeout_s, "Seconds to drain at stop before abandoning")
-      ->capture_default_str()->check(CLI::Range(0.0, 3600.0));
+  add_duration_option(cmd, "--metrics-interval", o.metrics_interval, "Time between [metrics] lines (0: none)",
+                      BareUnit::kSeconds, std::chrono::hours(1));
+  add_duration_option(cmd, "--shutdown-timeout", o.shutdown_timeout, "Time to drain at stop before abandoning",
+                      BareUnit::kSeconds, std::chrono::hours(1));
   e.generator_threads = std::max(1u, std::thread::hardware_concurrency());
   cmd->add_option("--generator-threads", e.generator_threads, "Threads emitting the streams (default: cores)")
-      ->check(CLI::Range(size_t{1}, size_t{64}));
+      ->check(in_range(size_t{1}, size_t{64}));
   cmd->add_option("--adaptive-steps", o.adaptive_steps,
                   "Producer pauses by queue usage, USAGE:MICROSECONDS,... highest first ('none': never pause)")
       ->capture_default_str();
@@ -167,8 +168,9 @@ int run_bench(BenchOptions o) {
   }
   e.policy = *core::policy_from_name(o.policy);
   e.streams.format = parse::format_from_name(o.format);  // nullopt: mixed
-  e.streams.batch_timeout = std::chrono::microseconds(static_cast<int64_t>(o.batch_timeout_ms * 1000));
-  e.shutdown_timeout = std::chrono::milliseconds(static_cast<int64_t>(o.shutdown_timeout_s * 1000));
+  e.streams.batch_timeout = o.batch_timeout;
+  e.streams.interval_ms = static_cast<uint64_t>(o.stream_interval.count() / 1000);
+  e.shutdown_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(o.shutdown_timeout);
 
   engine::StreamingEngine engine(e);
   engine.set_on_scale([](core::ScaleDecision d, size_t n, double usage) {
@@ -193,9 +195,8 @@ int run_bench(BenchOptions o) {
                e.buffer_events);
 
   const auto started = std::chrono::steady_clock::now();
-  const auto end = o.duration_s > 0 ? started + std::chrono::microseconds(static_cast<int64_t>(o.duration_s * 1e6))
-                                    : std::chrono::steady_clock::time_point::max();
-  const auto interval = std::chrono::microseconds(static_cast<int64_t>(std::max(o.metrics_interval_s, 0.05) * 1e6));
+  const auto end = o.duration.count() > 0 ? started + o.duration : std::chrono::steady_clock::time_point::max();
+  const auto interval = std::max<std::chrono::microseconds>(o.metrics_interval, std::chrono::milliseconds(50));
   auto last = started;
   engine::EngineSnapshot prev{};
   {
@@ -203,7 +204,7 @@ int run_bench(BenchOptions o) {
     while (!stop && !force && std::chrono::steady_clock::now() < end) {
       cv.wait_until(lock, std::min(end, std::chrono::steady_clock::now() + interval));
       const auto now = std::chrono::steady_clock::now();
-      if (o.metrics_interval_s > 0 && now - last >= interval) {
+      if (o.metrics_interval.count() > 0 && now - last >= interval) {
         const double secs = std::chrono::duration<double>(now - last).count();
         const engine::EngineSnapshot s = engine.snapshot();
         fmt::print(stderr, "[metrics] produced={:.0f}/s processed={:.0f}/s queue={}/{} ({:.0f}%) workers={} dropped={} p99={:.1f}ms\n",

@@ -2,6 +2,7 @@
 // `logstreamer bench`: the whole in-process streaming pipeline (generation,
 // queue, workers, parse, aggregate) against synthetic streams; reports
 // throughput, drops and latency percentiles.
+#include <chrono>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -16,10 +17,11 @@ struct BenchOptions {
   std::string policy = "block";
   std::string format = "plain";
   std::string adaptive_steps = "0.95:2000,0.90:1000,0.80:500";
-  double batch_timeout_ms = 1;
-  double duration_s = 0;  // 0: until Ctrl+C
-  double metrics_interval_s = 1;
-  double shutdown_timeout_s = 10;
+  std::chrono::microseconds batch_timeout{1000};
+  std::chrono::microseconds duration{0};  // 0: until Ctrl+C
+  std::chrono::microseconds metrics_interval{1'000'000};
+  std::chrono::microseconds shutdown_timeout{10'000'000};
+  std::chrono::microseconds stream_interval{1'000'000};  // each stream pauses a random 0..this
   bool json = false;
 };
 

@@ -1,4 +1,5 @@
 #include "cli/generate_command.h"
+#include "cli/flag_values.h"
 
 #include <cerrno>
 #include <cstdio>
@@ -29,7 +30,7 @@ CLI::App* add_generate_command(CLI::App& app, GenerateOptions& o) {
   cmd->add_option("-o,--output", o.output, "Output file ('-': stdout)")->capture_default_str();
   cmd->add_option("--malformed-ratio", o.malformed_ratio, "Fraction of deliberately bad lines")
       ->capture_default_str()
-      ->check(CLI::Range(0.0, 1.0));
+      ->check(in_range(0.0, 1.0));
   cmd->add_flag("--level-aliases", o.level_aliases,
                 "Also spell levels as aliases (warning, err, crit, lower case)");
   cmd->add_option("--layout", o.layout,

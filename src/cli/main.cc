@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <exception>
 #include <string>
+#include <string_view>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -26,6 +27,23 @@ int usage_error(const CLI::App& app, const std::string& message) {
              message, sub.empty() ? " <analyze|generate|merge|bench|serve>" : sub, sub == " analyze" ? " [FILE...]" : "",
              sub);
   return kUsageError;
+}
+
+// Without a known subcommand CLI11 says only "A subcommand is required":
+// name the word that was not one. (--log-level is the one global option
+// that takes a separate value.)
+std::string no_subcommand_message(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--log-level") {
+      ++i;
+      continue;
+    }
+    if (!arg.empty() && arg[0] != '-') {
+      return fmt::format("unknown subcommand '{}' (expected analyze, generate, merge, bench or serve)", arg);
+    }
+  }
+  return "a subcommand is required: analyze, generate, merge, bench or serve";
 }
 
 }  // namespace
@@ -64,6 +82,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
+    if (app.get_subcommands().empty()) return usage_error(app, no_subcommand_message(argc, argv));
     return usage_error(app, e.what());
   }
   if (!logstreamer::cli::setup_logging(log_level)) {

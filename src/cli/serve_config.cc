@@ -234,22 +234,6 @@ absl::Status apply_toml(const std::string& path, ServeConfig& c) {
 
 }  // namespace
 
-bool parse_duration(std::string_view text, std::chrono::milliseconds& out) {
-  double n = 0;
-  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-  if (ec != std::errc() || n < 0) return false;
-  const std::string_view unit(p, static_cast<size_t>(text.data() + text.size() - p));
-  double ms_per = 0;
-  if (unit == "ms") ms_per = 1;
-  else if (unit == "s" || unit.empty()) ms_per = 1000;
-  else if (unit == "m") ms_per = 60000;
-  else if (unit == "h") ms_per = 3600000;
-  else if (unit == "d") ms_per = 86400000;
-  else return false;
-  out = std::chrono::milliseconds(static_cast<int64_t>(n * ms_per));
-  return true;
-}
-
 bool parse_size(std::string_view text, size_t& out) {
   double n = 0;
   auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), n);

@@ -14,6 +14,7 @@
 #include <CLI/CLI.hpp>
 
 #include "absl/status/status.h"
+#include "cli/flag_values.h"
 #include "core/full_policy.h"
 
 namespace logstreamer::cli {
@@ -61,8 +62,6 @@ void add_serve_flags(CLI::App& cmd, ServeFlags& flags);
 // Applies TOML, environment and flags over the defaults, in that order.
 absl::Status resolve_serve_config(const ServeFlags& flags, ServeConfig& out);
 
-// Parses "500ms", "30s", "5m", "2h", "7d" (a bare number is seconds).
-bool parse_duration(std::string_view text, std::chrono::milliseconds& out);
 // Parses "8MiB", "64KiB", "1GiB", "10MB", or a number of bytes.
 bool parse_size(std::string_view text, size_t& out);
 

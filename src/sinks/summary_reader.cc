@@ -1,5 +1,12 @@
 #include "sinks/summary_reader.h"
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include <sys/stat.h>
+
+#include <fmt/format.h>
 #include <simdjson.h>
 
 #include "parse/timestamp.h"
@@ -126,7 +133,21 @@ void read_http(dom::element h, dom::element merge_state, aggregate::HttpSummary&
 absl::StatusOr<LoadedSummary> read_summary_json(const std::string& path, uint32_t first_source_id) {
   dom::parser parser;
   dom::element root;
-  if (auto e = parser.load(path).get(root)) return absl::InvalidArgumentError(simdjson::error_message(e));
+  if (auto e = parser.load(path).get(root)) {
+    // simdjson's own words are "Error reading the file." and "Problem while
+    // parsing a number": say which file problem, or that it is not JSON.
+    if (e == simdjson::IO_ERROR) {
+      struct stat st {};
+      if (stat(path.c_str(), &st) != 0) return absl::NotFoundError(std::strerror(errno));
+      if (S_ISDIR(st.st_mode)) return absl::InvalidArgumentError("is a directory");
+      std::FILE* f = std::fopen(path.c_str(), "rb");
+      if (f == nullptr) return absl::PermissionDeniedError(std::strerror(errno));
+      std::fclose(f);
+      return absl::DataLossError("read error");
+    }
+    return absl::InvalidArgumentError(fmt::format(
+        "not a summary written by 'logstreamer analyze --output' (not valid JSON: {})", simdjson::error_message(e)));
+  }
   std::string error;
   Reader r(&error);
   int64_t version = 0;

@@ -19,6 +19,24 @@ std::string write_toml(const std::string& text) {
   return path.string();
 }
 
+TEST(FlagValues, OneDurationGrammarWithTheFlagsBareUnit) {
+  using std::chrono::microseconds;
+  EXPECT_EQ(parse_duration_us("2s"), microseconds(2'000'000));
+  EXPECT_EQ(parse_duration_us("2"), microseconds(2'000'000));
+  EXPECT_EQ(parse_duration_us("2", BareUnit::kMilliseconds), microseconds(2'000));
+  EXPECT_EQ(parse_duration_us("0.5ms", BareUnit::kMilliseconds), microseconds(500));
+  EXPECT_EQ(parse_duration_us("250us"), microseconds(250));
+  EXPECT_EQ(parse_duration_us("1m"), microseconds(60'000'000));
+  EXPECT_EQ(parse_duration_us("0"), microseconds(0));
+  for (const char* bad : {"", "-1s", "5 weeks", "5w", "s", "nan", "inf", "1e300s", "2s "}) {
+    EXPECT_EQ(parse_duration_us(bad), std::nullopt) << bad;
+  }
+  EXPECT_EQ(format_duration(microseconds(1'500'000)), "1500ms");
+  EXPECT_EQ(format_duration(microseconds(60'000'000)), "1m");
+  EXPECT_EQ(format_duration(microseconds(1'000)), "1ms");
+  EXPECT_EQ(format_duration(microseconds(0)), "0");
+}
+
 TEST(ServeConfig, DurationsAndSizes) {
   std::chrono::milliseconds ms{};
   EXPECT_TRUE(parse_duration("500ms", ms));

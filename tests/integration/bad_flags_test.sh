@@ -21,6 +21,25 @@ check_usage_error --log-level loud analyze x.log
 check_usage_error frobnicate
 check_usage_error
 
+# The reason says what was wrong, not CLI11's generic words.
+check_message() {  # EXPECTED_LINE ARGS...
+  local expected=$1
+  shift
+  set +e
+  "$BIN" "$@" > /dev/null 2> stderr.txt
+  local status=$?
+  set -e
+  expect_eq "exit status for '$*'" 2 "$status"
+  expect_eq "message for '$*'" "$expected" "$(head -1 stderr.txt)"
+}
+check_message "logstreamer: unknown subcommand 'frobnicate' (expected analyze, generate, merge, bench or serve)" frobnicate
+check_message "logstreamer: unknown subcommand 'frob' (expected analyze, generate, merge, bench or serve)" --log-level info frob
+check_message "logstreamer: a subcommand is required: analyze, generate, merge, bench or serve"
+check_message "logstreamer: --workers: expected a whole number from 1 to 1024, got 'abc'" analyze --workers abc x.log
+check_message "logstreamer: --workers: expected a whole number from 1 to 1024, got '2.5'" analyze --workers 2.5 x.log
+check_message "logstreamer: --duration: expected a duration like 500ms, 30s or 5m, got '5 weeks'" bench --duration "5 weeks"
+check_message "logstreamer: --batch-timeout: at most 1m, got '2m'" bench --batch-timeout 2m
+
 "$BIN" --help | grep -q analyze || fail "--help does not list analyze"
 "$BIN" analyze --help | grep -q -- "--max-line-bytes" || fail "analyze --help incomplete"
 "$BIN" --version | grep -q "logstreamer" || fail "--version"

@@ -37,3 +37,10 @@ for args in "--workers 0" "--workers 10001" "--buffer 0" "--work-ms 50-20" "--po
   grep -q "^logstreamer: " err.txt || fail "no clear message for '$args': $(cat err.txt)"
 done
 pass "bench stops gracefully on SIGINT with the invariant holding"
+
+# Durations take units like serve's (a bare number stays seconds).
+"$BIN" bench --duration 2s --streams 5 --stream-interval-ms 2ms --metrics-interval 0 --json > d2s.json
+awk -v e="$(jq .elapsed_seconds d2s.json)" 'BEGIN { exit !(e >= 1.9 && e < 4) }' || fail "--duration 2s ran $(jq .elapsed_seconds d2s.json) s"
+"$BIN" bench --duration 500ms --streams 5 --stream-interval-ms 2 --batch-timeout 0.5ms --metrics-interval 0 --json > d500.json
+awk -v e="$(jq .elapsed_seconds d500.json)" 'BEGIN { exit !(e >= 0.45 && e < 2) }' || fail "--duration 500ms ran $(jq .elapsed_seconds d500.json) s"
+pass "bench durations take units"

@@ -37,4 +37,19 @@ for f in bad.json other.json missing.json; do
   expect_eq "exit status for $f" 2 "$status"
   grep -q "^logstreamer: cannot read $f: " err.txt || fail "no clear message for $f: $(cat err.txt)"
 done
+# The reason names what is wrong: the system's words for a missing file, "not
+# a summary" for a log file given by mistake.
+printf 'INFO 2024-01-20T10:00:00Z svc hello\n' > app.log
+check_reason() {  # FILE EXPECTED_LINE
+  set +e
+  "$BIN" merge -q "$1" 2> err.txt
+  set -e
+  expect_eq "message for $1" "$2" "$(cat err.txt)"
+}
+check_reason /nonexistent.json "logstreamer: cannot read /nonexistent.json: No such file or directory"
+check_reason app.log "logstreamer: cannot read app.log: not a summary written by 'logstreamer analyze --output' (not valid JSON: The JSON document has an improper structure: missing or superfluous commas, braces, missing keys, etc.)"
+check_reason "$WORK" "logstreamer: cannot read $WORK: is a directory"
+# merge's console report is headed as a merge, not as analyze.
+"$BIN" merge first.json second.json > console.txt
+grep -q "^logstreamer merge of 2 summaries: 30,000 lines" console.txt || fail "merge header: $(head -1 console.txt)"
 pass "merge of halves equals the whole"
