@@ -35,40 +35,86 @@ void section(std::string& out, std::string_view title) {
   out += '\n';
 }
 
+// Row sizes, in minutes: round ones, so rows start on round times.
+constexpr int64_t kRowLadder[] = {1, 5, 15, 30, 60, 360, 1440, 7 * 1440, 30 * 1440, 365 * 1440};
+// Lines kept out of the rows at each end: a stray line from another year
+// must not stretch every row to months (it is counted on a line of its own).
+constexpr double kOutlierShare = 0.0005;
+
+std::string row_size_name(int64_t minutes) {
+  if (minutes == 1) return "minute";
+  if (minutes % 1440 == 0) return minutes == 1440 ? "day" : fmt::format("{} days", minutes / 1440);
+  if (minutes % 60 == 0) return minutes == 60 ? "hour" : fmt::format("{} hours", minutes / 60);
+  return fmt::format("{} minutes", minutes);
+}
+
+int64_t floor_to(int64_t t, int64_t step) { return (t >= 0 ? t : t - step + 1) / step * step; }
+
 void activity(std::string& out, const aggregate::Summary& s) {
   const auto minutes = s.per_minute.sorted();
   if (minutes.empty()) return;
-  // Group the span into at most kActivityRows equal slices of whole minutes.
-  const int64_t first = minutes.front().first;
-  const int64_t last = minutes.back().first;
-  const int64_t span_minutes = (last - first) / 60 + 1;
-  const int64_t per_row = std::max<int64_t>(1, (span_minutes + kActivityRows - 1) / kActivityRows);
-  std::vector<uint64_t> rows(static_cast<size_t>((span_minutes + per_row - 1) / per_row), 0);
+  uint64_t total = 0;
+  for (const auto& m : minutes) total += m.second.total;
+  // The range that holds the bulk of the lines: whole minutes are dropped at
+  // either end while they add up to at most kOutlierShare of the lines.
+  const auto trim = static_cast<uint64_t>(static_cast<double>(total) * kOutlierShare);
+  size_t lo = 0, hi = minutes.size() - 1;
+  for (uint64_t cut = 0; lo < hi && cut + minutes[lo].second.total <= trim; ++lo) cut += minutes[lo].second.total;
+  for (uint64_t cut = 0; hi > lo && cut + minutes[hi].second.total <= trim; --hi) cut += minutes[hi].second.total;
+  const int64_t first = minutes[lo].first;
+  const int64_t last = minutes[hi].first;
+
+  int64_t step_min = kRowLadder[std::size(kRowLadder) - 1];
+  for (int64_t candidate : kRowLadder) {
+    const int64_t step = candidate * 60;
+    if ((floor_to(last, step) - floor_to(first, step)) / step + 1 <= static_cast<int64_t>(kActivityRows)) {
+      step_min = candidate;
+      break;
+    }
+  }
+  const int64_t step = step_min * 60;
+  const int64_t start = floor_to(first, step);
+  std::vector<uint64_t> rows(static_cast<size_t>((floor_to(last, step) - start) / step + 1), 0);
   std::vector<uint64_t> errors(rows.size(), 0);
+  uint64_t before = 0, after = 0;
   for (const auto& [minute, counts] : minutes) {
-    const size_t row = static_cast<size_t>((minute - first) / 60 / per_row);
+    if (minute < start) {
+      before += counts.total;
+      continue;
+    }
+    const auto row = static_cast<size_t>((minute - start) / step);
+    if (row >= rows.size()) {
+      after += counts.total;
+      continue;
+    }
     rows[row] += counts.total;
     errors[row] += counts.levels[static_cast<size_t>(parse::Level::kError)] +
                    counts.levels[static_cast<size_t>(parse::Level::kFatal)];
   }
   const uint64_t max = *std::max_element(rows.begin(), rows.end());
-  section(out, fmt::format("Activity ({} per row, UTC)", per_row == 1 ? std::string("minute")
-                                                                       : fmt::format("{} minutes", per_row)));
+  section(out, fmt::format("Activity ({} per row, UTC)", row_size_name(step_min)));
+  if (before > 0) {
+    fmt::format_to(std::back_inserter(out), "  {:<16}  {:>12}  lines earlier, from {}\n", "before", with_commas(before),
+                   hhmm(minutes.front().first));
+  }
   for (size_t r = 0; r < rows.size(); ++r) {
+    const int64_t row_start = start + static_cast<int64_t>(r) * step;
     if (rows[r] == 0) {  // fold a run of empty rows into one line
       size_t end = r;
       while (end + 1 < rows.size() && rows[end + 1] == 0) ++end;
       if (end > r) {
-        fmt::format_to(std::back_inserter(out), "  {}  {:>12}  ... no lines until {}\n",
-                       hhmm(first + static_cast<int64_t>(r) * per_row * 60), 0,
-                       hhmm(first + static_cast<int64_t>(end + 1) * per_row * 60));
+        fmt::format_to(std::back_inserter(out), "  {}  {:>12}  ... no lines until {}\n", hhmm(row_start), 0,
+                       hhmm(start + static_cast<int64_t>(end + 1) * step));
         r = end;
         continue;
       }
     }
-    fmt::format_to(std::back_inserter(out), "  {}  {:>12}  {:>9} err  {}\n",
-                   hhmm(first + static_cast<int64_t>(r) * per_row * 60), with_commas(rows[r]),
+    fmt::format_to(std::back_inserter(out), "  {}  {:>12}  {:>9} err  {}\n", hhmm(row_start), with_commas(rows[r]),
                    with_commas(errors[r]), bar(rows[r], max));
+  }
+  if (after > 0) {
+    fmt::format_to(std::back_inserter(out), "  {:<16}  {:>12}  lines later, until {}\n", "after", with_commas(after),
+                   hhmm(minutes.back().first));
   }
 }
 
