@@ -102,6 +102,7 @@ int run_analyze(const AnalyzeOptions& o) {
   const size_t readers_wanted = o.readers > 0 ? o.readers : std::min(names.size(), workers);
   core::BufferPool pool(o.buffer + workers + 2 * readers_wanted, chunk);
 
+  std::vector<sinks::InputError> failed;  // the summary's "errors"
   std::vector<std::unique_ptr<core::Source>> sources;
   std::vector<std::string> opened_names;
   for (const auto& name : names) {
@@ -112,6 +113,7 @@ int run_analyze(const AnalyzeOptions& o) {
       if (spdlog::should_log(spdlog::level::info)) {
         spdlog::error("open_failed file={} reason=\"{}\"", name, std::string(file.status().message()));
       }
+      failed.push_back({name, std::string(file.status().message())});
       status = 2;
       continue;
     }
@@ -164,6 +166,7 @@ int run_analyze(const AnalyzeOptions& o) {
     if (spdlog::should_log(spdlog::level::info)) {
       spdlog::error("read_failed file={} reason=\"{}\"", err.source, std::string(err.status.message()));
     }
+    failed.push_back({err.source, std::string(err.status.message())});
     status = 2;
   }
 
@@ -173,6 +176,7 @@ int run_analyze(const AnalyzeOptions& o) {
   report.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   report.bytes_read = pipeline.probe().bytes_processed.load();
   report.interrupted = signals.received() != 0;
+  report.errors = std::move(failed);
   report.top_n = o.top;
 
   if (!o.quiet && o.output != "-") std::fputs(sinks::console_report(report).c_str(), stdout);

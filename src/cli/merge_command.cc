@@ -39,6 +39,7 @@ int run_merge(const MergeOptions& o) {
     report.elapsed_seconds += loaded->elapsed_seconds;  // summed: the work the inputs took
     report.bytes_read += loaded->bytes;
     report.interrupted = report.interrupted || loaded->interrupted;
+    report.errors.insert(report.errors.end(), loaded->errors.begin(), loaded->errors.end());
   }
   if (!o.quiet && o.output != "-") std::fputs(sinks::console_report(report).c_str(), stdout);
   if (!o.output.empty()) {

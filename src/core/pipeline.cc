@@ -51,7 +51,7 @@ void Pipeline::worker_loop(size_t index) {
   while (auto batch = queue_.pop()) {
     const uint64_t lines = processor.process(*batch);
     probe_.lines_processed.fetch_add(lines, std::memory_order_relaxed);
-    probe_.bytes_processed.fetch_add(batch->size_bytes(), std::memory_order_relaxed);
+    probe_.bytes_processed.fetch_add(batch->input_bytes(), std::memory_order_relaxed);
     probe_.batches_processed.fetch_add(1, std::memory_order_relaxed);
   }
 }

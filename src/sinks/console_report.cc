@@ -153,8 +153,14 @@ std::string console_report(const RunReport& report) {
   std::string out;
   auto it = std::back_inserter(out);
   const uint64_t total = s.total_lines();
-  fmt::format_to(it, "logstreamer {}{}: {} lines, {} in {:.2f} s ({} lines/s, {}/s)\n",
-                 report.command, report.interrupted ? " (INTERRUPTED: partial summary)" : "", with_commas(total),
+  std::string partial;
+  if (report.interrupted) partial = " (INTERRUPTED: partial summary)";
+  if (!report.errors.empty()) {
+    partial += fmt::format(" ({} INPUT{} FAILED: partial summary)", report.errors.size(),
+                           report.errors.size() == 1 ? "" : "S");
+  }
+  fmt::format_to(it, "logstreamer {}{}: {} lines, {} in {:.2f} s ({} lines/s, {}/s)\n", report.command, partial,
+                 with_commas(total),
                  human_bytes(static_cast<double>(report.bytes_read)), report.elapsed_seconds,
                  human_count(report.lines_per_second()),
                  human_bytes(report.elapsed_seconds > 0
@@ -162,6 +168,9 @@ std::string console_report(const RunReport& report) {
                                  : 0));
   fmt::format_to(it, "  parsed {} ({:.2f}%)   malformed {}\n", with_commas(s.parsed),
                  percent(s.parsed, total), with_commas(s.malformed));
+  for (const InputError& e : report.errors) {
+    fmt::format_to(it, "  failed: {}: {}\n", printable(e.input, 100), printable(e.reason, 200));
+  }
   if (s.has_time()) {
     fmt::format_to(it, "  time range {} .. {}\n", parse::format_rfc3339(s.first_us),
                    parse::format_rfc3339(s.last_us));

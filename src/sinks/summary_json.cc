@@ -255,7 +255,16 @@ std::string summary_to_json(const RunReport& report) {
   }
   format_to(it, "],\"bytes\":{},\"elapsed_seconds\":{:.6f},\"lines_per_second\":{:.1f},",
             report.bytes_read, report.elapsed_seconds, report.lines_per_second());
-  format_to(it, "\"interrupted\":{}}}\n", report.interrupted ? "true" : "false");
+  out.append(std::string_view("\"errors\":["));
+  for (size_t i = 0; i < report.errors.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    out.append(std::string_view("{\"input\":"));
+    append_json_string(out, report.errors[i].input);
+    out.append(std::string_view(",\"reason\":"));
+    append_json_string(out, report.errors[i].reason);
+    out.push_back('}');
+  }
+  format_to(it, "],\"interrupted\":{}}}\n", report.interrupted ? "true" : "false");
   return fmt::to_string(out);
 }
 

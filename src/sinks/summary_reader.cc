@@ -217,6 +217,15 @@ absl::StatusOr<LoadedSummary> read_summary_json(const std::string& path, uint32_
       if (in.get(name) == simdjson::SUCCESS) loaded.inputs.emplace_back(name);
     }
   }
+  dom::array errors;
+  if (root["errors"].get(errors) == simdjson::SUCCESS) {
+    for (dom::element e : errors) {
+      std::string_view input, reason;
+      read_optional(e["input"], input);
+      read_optional(e["reason"], reason);
+      loaded.errors.push_back({std::string(input), std::string(reason)});
+    }
+  }
   dom::array samples;
   if (root["malformed_samples"].get(samples) == simdjson::SUCCESS) {
     for (dom::element e : samples) {

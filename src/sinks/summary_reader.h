@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "aggregate/summary.h"
+#include "sinks/run_report.h"
 
 namespace logstreamer::sinks {
 
@@ -17,6 +18,7 @@ struct LoadedSummary {
   double elapsed_seconds = 0;
   uint64_t bytes = 0;
   bool interrupted = false;
+  std::vector<InputError> errors;
 };
 
 // `first_source_id`: where this file's inputs start in the merged list of

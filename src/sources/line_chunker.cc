@@ -8,8 +8,8 @@ bool LineChunker::emit_upto(size_t cut, const Emit& emit) {
   core::PooledBuffer next = pool_.acquire();
   const size_t carry = fill_ - cut;
   if (carry > 0) std::memcpy(next.data(), buf_.data() + cut, carry);
-  core::Batch batch(std::move(buf_), cut, core::BatchOrigin{source_id_, seq_++}, skipped_);
-  skipped_ = 0;
+  core::Batch batch(std::move(buf_), cut, core::BatchOrigin{source_id_, seq_++}, std::move(skipped_));
+  skipped_ = {};
   buf_ = std::move(next);
   fill_ = carry;
   return emit(std::move(batch));
@@ -33,17 +33,21 @@ absl::Status LineChunker::run(InputStream& in, std::stop_token stop, const Emit&
       // End of input: the overlong line (if any) ended here, and the last line
       // may lack its newline.
       if (skipping) {
-        ++skipped_;
+        ++skipped_.lines;
         fill_ = 0;
       }
-      if (fill_ > 0 || skipped_ > 0) emit_upto(fill_, emit);
+      if (fill_ > 0 || skipped_.lines > 0) emit_upto(fill_, emit);
       return absl::OkStatus();
     }
     if (skipping) {
       const char* nl = static_cast<const char*>(std::memchr(buf_.data(), '\n', *got));
-      if (nl == nullptr) continue;  // still inside the overlong line: discard
+      if (nl == nullptr) {  // still inside the overlong line: discard
+        skipped_.bytes += *got;
+        continue;
+      }
       skipping = false;
-      ++skipped_;
+      ++skipped_.lines;
+      skipped_.bytes += static_cast<uint64_t>(nl + 1 - buf_.data());
       const size_t rest = *got - static_cast<size_t>(nl + 1 - buf_.data());
       std::memmove(buf_.data(), nl + 1, rest);
       fill_ = rest;
@@ -56,6 +60,8 @@ absl::Status LineChunker::run(InputStream& in, std::stop_token stop, const Emit&
     if (last_nl == nullptr) {
       if (fill_ == cap) {  // a line longer than the buffer: skip the rest of it
         skipping = true;
+        skipped_.begin_line(std::string_view(buf_.data(), fill_));
+        skipped_.bytes += fill_;
         fill_ = 0;
       }
       continue;

@@ -8,8 +8,8 @@
 //
 // Bounded memory: a line that does not fit in a buffer is never buffered whole.
 // Its bytes are discarded up to its end, and it is reported as one skipped line
-// on the next batch (Batch::skipped_lines), so that the consumer counts it as
-// malformed with its correct line number. The last line of an input may lack
+// on the next batch (Batch::skipped: count, bytes, its first 256 bytes), so that
+// the consumer counts it as malformed with its correct line number and sample. The last line of an input may lack
 // its '\n'; it is emitted as it is.
 #include <functional>
 #include <stop_token>
@@ -43,7 +43,7 @@ class LineChunker {
   core::PooledBuffer buf_;
   size_t fill_ = 0;
   uint64_t seq_ = 0;
-  uint32_t skipped_ = 0;
+  core::SkippedLines skipped_;  // reported on the next batch
 };
 
 }  // namespace logstreamer::sources

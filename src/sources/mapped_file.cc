@@ -64,7 +64,7 @@ absl::Status MappedChunker::run(int fd, uint64_t size, std::stop_token stop, con
   const char* const file_end = data + size;
   const char* pos = data;
   uint64_t seq = 0;
-  uint32_t skipped = 0;
+  core::SkippedLines skipped;
   while (pos < file_end && !stop.stop_requested()) {
     const size_t room = static_cast<size_t>(file_end - pos);
     const char* end = file_end;
@@ -72,6 +72,7 @@ absl::Status MappedChunker::run(int fd, uint64_t size, std::stop_token stop, con
       const void* nl = memrchr(pos, '\n', chunk_);
       if (nl == nullptr) {
         // A line longer than a chunk: skip to its end, dropping its pages.
+        skipped.begin_line(std::string_view(pos, core::SkippedLines::kHeadBytes));
         const char* scan = pos + chunk_;
         const char* line_end = nullptr;
         while (scan < file_end && line_end == nullptr) {
@@ -80,8 +81,10 @@ absl::Status MappedChunker::run(int fd, uint64_t size, std::stop_token stop, con
           MappedRange::drop_pages(scan - chunk_, line_end != nullptr ? line_end : scan);
           scan += window;
         }
-        ++skipped;
-        pos = line_end != nullptr ? line_end + 1 : file_end;
+        ++skipped.lines;
+        const char* next = line_end != nullptr ? line_end + 1 : file_end;
+        skipped.bytes += static_cast<uint64_t>(next - pos);
+        pos = next;
         position_.store(static_cast<uint64_t>(pos - data), std::memory_order_relaxed);
         continue;
       }
@@ -95,15 +98,15 @@ absl::Status MappedChunker::run(int fd, uint64_t size, std::stop_token stop, con
     MappedRange::drop_pages(pos, end);
     auto range = std::make_shared<MappedRange>(mapping, pos, end);
     if (!emit(core::Batch(std::move(range), pos, static_cast<size_t>(end - pos),
-                          core::BatchOrigin{source_id_, seq++}, skipped))) {
+                          core::BatchOrigin{source_id_, seq++}, std::move(skipped)))) {
       return absl::OkStatus();
     }
-    skipped = 0;
+    skipped = {};
     pos = end;
     position_.store(static_cast<uint64_t>(pos - data), std::memory_order_relaxed);
   }
-  if (skipped > 0) {  // overlong last line: report it on an empty batch
-    emit(core::Batch(mapping, file_end, 0, core::BatchOrigin{source_id_, seq++}, skipped));
+  if (skipped.lines > 0) {  // overlong last line: report it on an empty batch
+    emit(core::Batch(mapping, file_end, 0, core::BatchOrigin{source_id_, seq++}, std::move(skipped)));
   }
   return absl::OkStatus();
 }
