@@ -15,13 +15,19 @@ ScaleDecision Autoscaler::tick(Clock::time_point now) {
   if (stopped_) return ScaleDecision::kNone;
   if (last_change_ && now - *last_change_ < config_.cooldown) return ScaleDecision::kNone;
   const double usage = backlog_.usage();
+  const double busy = backlog_.utilisation();  // < 0: unknown
   const size_t n = workers_.workers();
+  const bool saturated = busy >= config_.saturated_utilisation && usage > 0;
+  // With one worker fewer, each of the others would be this busy.
+  const bool one_less_fits =
+      busy < 0 || (n > 1 && busy * static_cast<double>(n) / static_cast<double>(n - 1) < config_.retire_below_utilisation);
   ScaleDecision decision = ScaleDecision::kNone;
-  if ((usage > config_.scale_up_threshold && n < config_.max_workers) || n < config_.min_workers) {
+  if (((usage > config_.scale_up_threshold || saturated) && n < config_.max_workers) || n < config_.min_workers) {
     workers_.add_worker();
     ++ups_;
     decision = ScaleDecision::kUp;
-  } else if ((usage < config_.scale_down_threshold && n > config_.min_workers) || n > config_.max_workers) {
+  } else if ((usage < config_.scale_down_threshold && one_less_fits && n > config_.min_workers) ||
+             n > config_.max_workers) {
     workers_.remove_worker();
     ++downs_;
     decision = ScaleDecision::kDown;

@@ -5,7 +5,15 @@
 // Every `interval` it reads the backlog's usage: above `scale_up_threshold` it
 // adds a worker, below `scale_down_threshold` it retires one, never outside
 // [min_workers, max_workers], and never twice within `cooldown` (so it does
-// not flap around a threshold). stop() ends scaling for good: once shutdown
+// not flap around a threshold).
+//
+// When the backlog also knows how busy the workers are (utilisation()), a pool
+// that is saturated (at least `saturated_utilisation`) with work waiting in the
+// queue scales up too, however little is queued: a load just above the pool's
+// capacity grows the queue slowly, and latency would reach seconds long before
+// the queue is 80% full. And a worker is retired only if the others could take
+// its share and stay under `retire_below_utilisation` (no flapping between n
+// and n-1 workers while the queue is near empty). stop() ends scaling for good: once shutdown
 // begins the pool size is left alone. Each decision is reported to
 // `on_decision` (the CLI logs "autoscaler: up, workers=3, queue=0.86").
 //
@@ -27,6 +35,9 @@ class Backlog {
  public:
   virtual ~Backlog() = default;
   virtual double usage() const = 0;  // 0 = empty, 1 = full
+  // The fraction of the workers' time spent working since the previous call
+  // (0..1), or a negative value when unknown. Called by the autoscaler only.
+  virtual double utilisation() const { return -1; }
 };
 
 class ScalableWorkers {
@@ -43,6 +54,9 @@ struct AutoscalerConfig {
   size_t max_workers = 8;
   double scale_up_threshold = 0.8;
   double scale_down_threshold = 0.2;
+  double saturated_utilisation = 0.9;
+  // Retire a worker only if the others would stay below this (hysteresis).
+  double retire_below_utilisation = 0.7;
   std::chrono::milliseconds interval{500};
   std::chrono::milliseconds cooldown{2000};
 };

@@ -25,6 +25,8 @@ IngestPipeline::IngestPipeline(IngestOptions options, sinks::RowSink* sink)
       queue_(options.queue_batches, options.policy, options.queue_lines),
       pool_([this](std::stop_token stop, size_t) { worker_loop(stop); }) {
   backlog_.q = &queue_;
+  backlog_.busy = &busy_;
+  backlog_.pool = &pool_;
   scalable_.pool = &pool_;
   edge_state_ = acquire_state();
 }
@@ -121,7 +123,9 @@ void IngestPipeline::worker_loop(std::stop_token stop) {
       lines += more->lines;
       round.push_back(std::move(*more));
     }
+    const auto began = std::chrono::steady_clock::now();
     process(round, *state);
+    busy_.add(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - began).count());
     size_t bytes = 0;
     for (const IngestBatch& b : round) bytes += b.text.size_bytes();
     queued_bytes_.fetch_sub(bytes, std::memory_order_acq_rel);

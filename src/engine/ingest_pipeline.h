@@ -126,6 +126,7 @@ class IngestPipeline {
   sinks::RowSink* sink_;
   core::BoundedQueue<IngestBatch> queue_;
   core::WorkerPool pool_;
+  core::BusyMeter busy_;  // workers' busy time, for the autoscaler
   core::QueueBacklog<IngestBatch> backlog_;
   core::PoolWorkers scalable_;
   std::unique_ptr<core::Autoscaler> autoscaler_;

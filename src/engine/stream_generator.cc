@@ -109,7 +109,7 @@ void StreamGenerator::run(std::stop_token stop, size_t thread_index, size_t thre
       const double usage = out_.usage();
       for (const auto& step : options_.adaptive_steps) {
         if (usage > step.usage) {
-          std::this_thread::sleep_for(step.pause);
+          if (!pause_gate_ || pause_gate_()) std::this_thread::sleep_for(step.pause);
           break;
         }
       }

@@ -18,6 +18,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <stop_token>
 #include <string>
@@ -56,6 +57,12 @@ class StreamGenerator {
   StreamGenerator(StreamOptions options, core::BoundedQueue<EventBatch>& out);
   ~StreamGenerator() { stop(); }
 
+  // Adaptive pauses apply only while `gate()` is true. The engine sets it
+  // when autoscaling: producers then slow down only once the pool is at its
+  // maximum, so the queue can pass the scale-up threshold and the pool grows
+  // first. Set before start(); called from the generator threads.
+  void set_pause_gate(std::function<bool()> gate) { pause_gate_ = std::move(gate); }
+
   void start(size_t threads);
   void stop();
 
@@ -67,6 +74,7 @@ class StreamGenerator {
   void offer(EventBatch& batch);
 
   StreamOptions options_;
+  std::function<bool()> pause_gate_;  // empty: always pause by the steps
   core::BoundedQueue<EventBatch>& out_;
   std::vector<std::string> chunks_;  // the pool
   std::atomic<uint64_t> produced_{0};

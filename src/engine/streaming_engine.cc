@@ -14,7 +14,16 @@ StreamingEngine::StreamingEngine(EngineOptions options)
       generator_(options.streams, queue_),
       pool_([this](std::stop_token stop, size_t) { worker_loop(stop); }) {
   backlog_.q = &queue_;
+  backlog_.busy = &busy_;
+  backlog_.pool = &pool_;
   scalable_.pool = &pool_;
+  if (options_.autoscale) {
+    // Scaling wins over slowing down: with room to add workers, producers
+    // keep going so the queue can reach the scale-up threshold (the adaptive
+    // steps start at 80%, the threshold's default, and used to hold the
+    // queue just below it: one worker forever).
+    generator_.set_pause_gate([this] { return pool_.active() >= options_.autoscaler.max_workers; });
+  }
 }
 
 StreamingEngine::~StreamingEngine() {
@@ -87,6 +96,7 @@ void StreamingEngine::worker_loop(std::stop_token stop) {
       ++done;
     }
     summary.end_batch();  // pending messages point into this batch
+    busy_.add(finished_ns - dequeued_ns);
     processed_.fetch_add(done, std::memory_order_relaxed);
     abandoned_.fetch_add(batch->events.size() - done, std::memory_order_relaxed);
     std::lock_guard lock(results_mutex_);

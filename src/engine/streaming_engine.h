@@ -98,6 +98,7 @@ class StreamingEngine {
   core::BoundedQueue<EventBatch> queue_;
   StreamGenerator generator_;
   core::WorkerPool pool_;
+  core::BusyMeter busy_;  // workers' busy time, for the autoscaler
   core::QueueBacklog<EventBatch> backlog_;
   core::PoolWorkers scalable_;
   std::unique_ptr<core::Autoscaler> autoscaler_;

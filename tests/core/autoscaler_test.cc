@@ -15,7 +15,9 @@ using Clock = Autoscaler::Clock;
 
 struct FakeBacklog : Backlog {
   std::atomic<double> value{0};
+  std::atomic<double> busy{-1};
   double usage() const override { return value.load(); }
+  double utilisation() const override { return busy.load(); }
 };
 
 struct FakeWorkers : ScalableWorkers {
@@ -55,6 +57,30 @@ TEST(Autoscaler, ScalesUpAboveAndDownBelowTheThresholds) {
   EXPECT_EQ(a.scale_ups(), 1u);
   EXPECT_EQ(a.scale_downs(), 1u);
   EXPECT_EQ(a.peak_workers(), 3u);
+}
+
+TEST(Autoscaler, SaturatedWorkersWithAQueueScaleUpBelowTheThreshold) {
+  FakeBacklog backlog;
+  FakeWorkers workers;
+  Autoscaler a(config(), backlog, workers);
+  const auto t0 = Clock::time_point{} + 1h;
+  backlog.value = 0.03;  // a little queued...
+  backlog.busy = 0.98;   // ...and the workers never idle: they cannot keep up
+  EXPECT_EQ(a.tick(t0), ScaleDecision::kUp);
+  EXPECT_EQ(workers.n, 3u);
+  backlog.value = 0;  // busy but nothing waits: enough workers
+  EXPECT_EQ(a.tick(t0 + 1s), ScaleDecision::kNone);
+  // Near-empty queue, but retiring one would load the other two at
+  // 0.7 * 3 / 2 = 1.05: hold.
+  backlog.busy = 0.7;
+  EXPECT_EQ(a.tick(t0 + 2s), ScaleDecision::kNone);
+  backlog.busy = 0.3;  // 0.45 each with one fewer: retire
+  EXPECT_EQ(a.tick(t0 + 3s), ScaleDecision::kDown);
+  EXPECT_EQ(workers.n, 2u);
+  workers.n = 4;  // at the maximum: saturation adds nothing
+  backlog.value = 0.5;
+  backlog.busy = 1.0;
+  EXPECT_EQ(a.tick(t0 + 4s), ScaleDecision::kNone);
 }
 
 TEST(Autoscaler, CooldownPreventsFlapping) {

@@ -133,5 +133,29 @@ TEST(StreamingEngine, AutoscalesUnderLoad) {
   EXPECT_TRUE(r.invariant_holds());
 }
 
+TEST(StreamingEngine, AutoscalingWinsOverAdaptiveProducers) {
+  // The autoscaler's default threshold (80%) is also where the default
+  // adaptive producers start pausing; the pool must still grow.
+  EngineOptions o = fast_options();
+  o.autoscale = true;
+  o.autoscaler.min_workers = 1;
+  o.autoscaler.max_workers = 4;
+  o.autoscaler.interval = 100ms;  // defaults otherwise: threshold 0.8, steps from 0.8
+  o.autoscaler.cooldown = 200ms;
+  o.work_min_ms = o.work_max_ms = 5;
+  ASSERT_FALSE(o.streams.adaptive_steps.empty());
+  StreamingEngine e(o);
+  e.start();
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (e.snapshot().workers < 2) {
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "producers held the queue below the threshold";
+    std::this_thread::sleep_for(1ms);
+  }
+  e.request_stop();
+  const EngineReport r = e.finish();
+  EXPECT_GE(r.peak_workers, 2u);
+  EXPECT_TRUE(r.invariant_holds());
+}
+
 }  // namespace
 }  // namespace logstreamer::engine

@@ -44,3 +44,11 @@ awk -v e="$(jq .elapsed_seconds d2s.json)" 'BEGIN { exit !(e >= 1.9 && e < 4) }'
 "$BIN" bench --duration 500ms --streams 5 --stream-interval-ms 2 --batch-timeout 0.5ms --metrics-interval 0 --json > d500.json
 awk -v e="$(jq .elapsed_seconds d500.json)" 'BEGIN { exit !(e >= 0.45 && e < 2) }' || fail "--duration 500ms ran $(jq .elapsed_seconds d500.json) s"
 pass "bench durations take units"
+
+# Autoscaling wins over the adaptive producers: with 5 ms of work per event
+# one worker is saturated, and the pool must grow (it stayed at one worker,
+# p99 441 ms, while producers paused at the scale-up threshold).
+"$BIN" bench --autoscale --work-ms 5 --max-workers 8 --duration 10 --metrics-interval 0 --json > scale.json
+(( $(jq .peak_workers scale.json) > 1 )) || fail "never scaled up: $(jq -c '{peak_workers, scale_ups, latency_ms}' scale.json)"
+expect_eq "invariant under autoscaling" true "$(jq .invariant_holds scale.json)"
+pass "bench --autoscale grows the pool past one worker"
