@@ -7,6 +7,7 @@
 #include <thread>
 
 #include <fmt/format.h>
+#include <sys/resource.h>
 #include <spdlog/spdlog.h>
 
 #include "core/signal_watcher.h"
@@ -20,6 +21,26 @@
 
 namespace logstreamer::cli {
 namespace {
+
+// Every connection is a file descriptor, and a soft limit of 1024 (the usual
+// default) would refuse connections (EMFILE) before --max-connections is
+// reached. Raise the soft limit to the hard one, as servers commonly do, and
+// say so if even that is short.
+void raise_open_file_limit(size_t max_connections) {
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) != 0) return;
+  if (lim.rlim_cur < lim.rlim_max) {
+    lim.rlim_cur = lim.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &lim);
+    getrlimit(RLIMIT_NOFILE, &lim);
+  }
+  constexpr rlim_t kSpare = 64;  // database, listener, logs, dashboard assets
+  if (lim.rlim_cur != RLIM_INFINITY && lim.rlim_cur < max_connections + kSpare) {
+    spdlog::warn("serve: the open-file limit ({}) is below --max-connections ({}) plus {} spare: "
+                 "connections past it will be refused by the system",
+                 lim.rlim_cur, max_connections, kSpare);
+  }
+}
 
 void error_line(const std::string& msg) { fmt::print(stderr, "logstreamer serve: {}\n", msg); }
 
@@ -135,6 +156,8 @@ int run_serve(const ServeFlags& flags) {
   limits.read_timeout = cfg.read_timeout;
   limits.idle_timeout = cfg.idle_timeout;
   limits.max_connections = cfg.max_connections;
+  limits.max_connections_per_client = cfg.max_connections_per_client;
+  raise_open_file_limit(cfg.max_connections);
   std::optional<server::TlsFiles> tls;
   if (!cfg.tls_cert.empty()) tls = server::TlsFiles{cfg.tls_cert, cfg.tls_key};
   std::unique_ptr<server::HttpServer> http;

@@ -28,6 +28,7 @@ struct ServeConfig {
   std::chrono::milliseconds read_timeout{30000};
   std::chrono::milliseconds idle_timeout{60000};
   size_t max_connections = 1024;
+  size_t max_connections_per_client = 256;
   size_t min_workers = 1;
   size_t max_workers = 0;  // 0: the number of cores
   size_t queue_lines = 200000;

@@ -1,6 +1,7 @@
 #include "server/http_server.h"
 
 #include <list>
+#include <unordered_map>
 
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
@@ -40,22 +41,75 @@ class SessionBase {
   // Runs on the session's strand: closes the connection if no request is in
   // progress, else marks it to close after the response.
   virtual void shutdown_if_idle() = 0;
+  // No request in flight (set on the session's strand, read by the acceptor
+  // to pick a connection to close at the cap).
+  bool idle() const { return idle_.load(std::memory_order_acquire); }
+
+ protected:
+  std::atomic<bool> idle_{true};
 };
 
+// Every open session, oldest first, with counts per client address, so that
+// a new connection at a cap can close the oldest idle one (see the header).
 struct HttpServer::Impl {
+  struct Entry {
+    std::weak_ptr<SessionBase> session;
+    const SessionBase* raw;  // valid while the entry exists (removed by ~Session)
+    std::string address;
+    bool evicting = false;  // told to close; no longer counted against a cap
+  };
+  using Registration = std::list<Entry>::iterator;
+
   explicit Impl(net::io_context& ioc) : acceptor(std::in_place, net::make_strand(ioc)) {}
   std::optional<tcp::acceptor> acceptor;
   std::optional<net::ssl::context> ssl;
   std::mutex mutex;
-  std::list<std::weak_ptr<SessionBase>> sessions;
+  std::list<Entry> sessions;                        // oldest first
+  std::unordered_map<std::string, size_t> clients;  // address -> sessions not evicting
+  size_t counted = 0;                               // sessions not evicting
 
-  std::list<std::weak_ptr<SessionBase>>::iterator add(std::weak_ptr<SessionBase> s) {
-    std::lock_guard lock(mutex);
-    return sessions.insert(sessions.end(), std::move(s));
+  // Makes room for a connection from `address` (the acceptor's strand only):
+  // false when a cap is reached and no connection there is idle.
+  bool admit(const std::string& address, const HttpLimits& limits, ServerCounters& counters) {
+    std::shared_ptr<SessionBase> victim;
+    {
+      std::lock_guard lock(mutex);
+      const size_t per_client = limits.max_connections_per_client;
+      const auto it = clients.find(address);
+      const bool client_full = per_client > 0 && it != clients.end() && it->second >= per_client;
+      if (!client_full && counted < limits.max_connections) return true;
+      for (Entry& e : sessions) {
+        if (e.evicting || !e.raw->idle() || (client_full && e.address != address)) continue;
+        victim = e.session.lock();
+        if (!victim) continue;  // being destroyed
+        mark_evicting(e);
+        break;
+      }
+    }
+    if (!victim) return false;
+    counters.connections_evicted.fetch_add(1, std::memory_order_relaxed);
+    victim->shutdown_if_idle();
+    return true;
   }
-  void remove(std::list<std::weak_ptr<SessionBase>>::iterator it) {
+
+  Registration add(std::weak_ptr<SessionBase> s, const SessionBase* raw, const std::string& address) {
     std::lock_guard lock(mutex);
+    ++clients[address];
+    ++counted;
+    return sessions.insert(sessions.end(), Entry{std::move(s), raw, address});
+  }
+  void remove(Registration it) {
+    std::lock_guard lock(mutex);
+    if (!it->evicting) mark_evicting(*it);
     sessions.erase(it);
+  }
+
+ private:
+  void mark_evicting(Entry& e) {  // under mutex: stops counting it
+    e.evicting = true;
+    --counted;
+    const auto it = clients.find(e.address);
+    if (--it->second == 0) clients.erase(it);
   }
 };
 
@@ -86,7 +140,7 @@ class Session : public SessionBase {
   Derived& derived() { return static_cast<Derived&>(*this); }
 
   void register_self() {
-    registration_ = impl_.add(derived().weak_from_this());
+    registration_ = impl_.add(derived().weak_from_this(), this, client_.address);
     registered_ = true;
     // Beast reads at most the buffer's free capacity (512 bytes at first, and
     // it stays small): a 20 kB body took ~40 recvmsg calls, a quarter of the
@@ -101,6 +155,7 @@ class Session : public SessionBase {
     parser_->body_limit(limits_.max_body_bytes);
     parser_->header_limit(static_cast<uint32_t>(limits_.max_header_bytes));
     busy_ = false;
+    idle_.store(true, std::memory_order_release);
     beast::get_lowest_layer(derived().stream()).expires_after(limits_.idle_timeout);
     http::async_read_header(derived().stream(), buffer_, *parser_,
                             beast::bind_front_handler(&Session::on_header, derived().shared_from_this()));
@@ -109,6 +164,7 @@ class Session : public SessionBase {
   void on_header(beast::error_code ec, size_t) {
     if (ec) return on_read_error(ec);
     busy_ = true;
+    idle_.store(false, std::memory_order_release);
     counters_.in_flight.fetch_add(1, std::memory_order_relaxed);
     in_flight_ = true;
     // The body gets read_timeout, on a timer of our own: the stream's own
@@ -265,7 +321,7 @@ class Session : public SessionBase {
   std::optional<EventStream> events_;
   std::optional<net::steady_timer> timer_;       // event streams
   std::optional<net::steady_timer> body_timer_;  // the read timeout of a body
-  std::list<std::weak_ptr<SessionBase>>::iterator registration_;
+  HttpServer::Impl::Registration registration_;
   bool registered_ = false;
   bool busy_ = false;
   bool in_flight_ = false;
@@ -399,7 +455,7 @@ void HttpServer::do_accept() {
     beast::error_code peer_ec;
     const auto peer = socket.remote_endpoint(peer_ec);
     ClientInfo client{peer_ec ? std::string{} : peer.address().to_string()};
-    if (counters_.open_connections.load(std::memory_order_relaxed) >= limits_.max_connections) {
+    if (!impl_->admit(client.address, limits_, counters_)) {
       counters_.connections_refused.fetch_add(1, std::memory_order_relaxed);
       // Plain HTTP only: a TLS client gets the connection closed.
       if (!impl_->ssl) {
@@ -437,8 +493,8 @@ void HttpServer::stop_accepting() {
   std::vector<std::shared_ptr<SessionBase>> live;
   {
     std::lock_guard lock(impl_->mutex);
-    for (auto& w : impl_->sessions) {
-      if (auto s = w.lock()) live.push_back(std::move(s));
+    for (auto& e : impl_->sessions) {
+      if (auto s = e.session.lock()) live.push_back(std::move(s));
     }
   }
   for (auto& s : live) s->shutdown_if_idle();

@@ -3,9 +3,15 @@
 //
 // What it guarantees, whatever the handler does:
 //  - limits with clear answers: a body over max_body_bytes gets 413, headers
-//    over max_header_bytes 431, a connection over max_connections 503; each
-//    as a JSON body, then the connection is closed (the stream cannot be
-//    resynchronised after an unread body).
+//    over max_header_bytes 431; each as a JSON body, then the connection is
+//    closed (the stream cannot be resynchronised after an unread body).
+//  - connections cannot be starved by idle ones: at max_connections (or a
+//    client address's max_connections_per_client) a new connection closes the
+//    oldest idle connection (no request in flight: never sent one, or waiting
+//    between keep-alive requests) to take its place, of the same address when
+//    the per-client cap is what was reached. Only when every connection is
+//    busy is the new one refused with 503 (plain HTTP) or closed (TLS). So
+//    /healthz and /readyz stay reachable under a flood of idle sockets.
 //  - slow clients are cut off: headers must arrive within idle_timeout of the
 //    previous response (or of the connection), a body within read_timeout.
 //  - keep-alive and chunked request bodies (Beast's parser); "Expect:
@@ -48,6 +54,7 @@ struct HttpLimits {
   std::chrono::milliseconds read_timeout{30000};
   std::chrono::milliseconds idle_timeout{60000};
   size_t max_connections = 1024;
+  size_t max_connections_per_client = 256;  // 0: no per-address cap
 };
 
 struct TlsFiles {
@@ -78,7 +85,8 @@ class Handler {
 // Counters the server keeps itself, for /metrics.
 struct ServerCounters {
   std::atomic<uint64_t> connections_accepted{0};
-  std::atomic<uint64_t> connections_refused{0};  // over max_connections
+  std::atomic<uint64_t> connections_refused{0};  // over a cap with nothing idle to close
+  std::atomic<uint64_t> connections_evicted{0};  // idle ones closed to admit a new one
   std::atomic<uint64_t> timeouts{0};             // slow clients cut off
   std::atomic<uint64_t> too_large{0};            // 413
   std::atomic<uint64_t> headers_too_large{0};    // 431

@@ -28,17 +28,21 @@ stop_serve TERM
 expect_eq "TLS serve exit" 0 "$SERVE_RC"
 pass "HTTPS with --tls-cert/--tls-key"
 
-# Connection cap: two idle connections fill it; the third is told 503.
+# Connection cap: two busy connections (headers sent, body awaited) fill it;
+# with nothing idle to close, the third is told 503. (Idle ones would be
+# closed to make room: serve_connection_cap_test.sh.)
 start_serve --db none --max-connections 2 --alert-min-requests 10
 exec 5<>"/dev/tcp/${ADDR%:*}/${ADDR##*:}"
 exec 6<>"/dev/tcp/${ADDR%:*}/${ADDR##*:}"
+printf 'POST /ingest HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\n' >&5
+printf 'POST /ingest HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\n' >&6
 two_open() { (( $(curl -s -o /dev/null -w '%{http_code}' "http://$ADDR/healthz") == 503 )); }
 wait_for "the connection cap to be reached" 30 two_open
 exec 5<&- 6<&-
 cap_freed() { [[ $(curl -s -o /dev/null -w '%{http_code}' "http://$ADDR/healthz") == 200 ]]; }
 wait_for "the cap to free up" 30 cap_freed
 (( $(metric logstreamer_http_connections_refused_total) >= 1 )) || fail "refused connections not counted"
-pass "over --max-connections: 503, then service resumes"
+pass "over --max-connections with every connection busy: 503, then service resumes"
 
 # Alerts: 20 requests, 30% of them 5xx -> critical; then healthy traffic resolves it.
 { for i in $(seq 1 14); do frame "$(router_line 200 20)"; done
