@@ -7,6 +7,7 @@
 #include <thread>
 
 #include <fmt/format.h>
+#include <malloc.h>
 #include <sys/resource.h>
 #include <spdlog/spdlog.h>
 
@@ -197,8 +198,18 @@ int run_serve(const ServeFlags& flags) {
   // Housekeeping on this thread until a signal: alerts once a second.
   {
     std::unique_lock lock(stop_mutex);
+    auto last_trim = std::chrono::steady_clock::now();
     while (!stop) {
       lock.unlock();
+      // After a burst the freed queue buffers stay in malloc's arenas (RSS
+      // stayed at 163 MB after a burst that raised it from 69 MB): hand them
+      // back once the queues are empty, at most every 10 s.
+      const auto now = std::chrono::steady_clock::now();
+      if (now - last_trim >= std::chrono::seconds(10) && pipeline.queue_usage() == 0 &&
+          (writer == nullptr || writer->queued_rows() == 0)) {
+        malloc_trim(0);
+        last_trim = now;
+      }
       alerts.evaluate(pipeline.windows().window(unix_now_s(), rules.window_seconds),
                       std::chrono::duration_cast<std::chrono::microseconds>(
                           std::chrono::system_clock::now().time_since_epoch())

@@ -221,6 +221,15 @@ std::optional<Reply> ApiHandler::check_writer(const Request& req) {
   return reply;
 }
 
+std::optional<Reply> ApiHandler::check_storage(unsigned version) const {
+  // A failing database pushes back at once: otherwise lines would pile up in
+  // the writer's and the ingest queues (up to their byte bounds) while every
+  // sender is told 2xx. Logplex retries a 5xx; Retry-After spaces the retries
+  // out. Writes resume as soon as the writer's retry commits.
+  if (deps_.db == nullptr || deps_.db->healthy()) return std::nullopt;
+  return retry_reply(http::status::service_unavailable, "database unavailable, retry later", version, 5);
+}
+
 std::optional<Reply> ApiHandler::check_reader(const Request& req) {
   std::string key;
   const Target t = split_target(std::string_view(req.target().data(), req.target().size()));
@@ -264,6 +273,7 @@ std::optional<Reply> ApiHandler::decode_body(Request& req) {
 Reply ApiHandler::logdrains(Request& req) {
   const unsigned v = req.version();
   if (auto r = check_writer(req)) return *r;
+  if (auto r = check_storage(v)) return *r;
   if (!auth_.drain_token_allowed(header(req, "Logplex-Drain-Token"))) {
     return error_reply(http::status::forbidden, "drain token not allowed", v);
   }
@@ -344,6 +354,7 @@ Reply ApiHandler::logdrains(Request& req) {
 Reply ApiHandler::ingest(Request& req) {
   const unsigned v = req.version();
   if (auto r = check_writer(req)) return *r;
+  if (auto r = check_storage(v)) return *r;
   const std::string_view ct = header(req, "Content-Type");
   const bool ndjson = media_type_is(ct, "application/x-ndjson") || media_type_is(ct, "application/json");
   if (!ndjson && !media_type_is(ct, "text/plain")) {

@@ -76,6 +76,8 @@ class ApiHandler final : public Handler {
   Reply events(const Request& req);
   std::optional<Reply> check_reader(const Request& req);
   std::optional<Reply> check_writer(const Request& req);
+  // 503 while the database fails (see --ack queued in the README).
+  std::optional<Reply> check_storage(unsigned version) const;
   // Inflates a gzip body in place; a reply when it cannot.
   std::optional<Reply> decode_body(Request& req);
 

@@ -86,7 +86,10 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string
     return absl::UnavailableError(fmt::format("cannot open database {}: {}", path, msg));
   }
   std::unique_ptr<SqliteStore> store(new SqliteStore(db));
-  sqlite3_busy_timeout(db, 5000);
+  // A locked database counts as failing after 1 s: the writer retries anyway
+  // (with backoff), and meanwhile senders must hear 503 within seconds, not
+  // after 5 s of silence per attempt.
+  sqlite3_busy_timeout(db, 1000);
   if (!read_only) {
     // WAL: readers (the API) never block the writer; NORMAL sync is durable
     // against a crash of this process, and fast (fsync at checkpoints).
