@@ -21,8 +21,9 @@ uint64_t BatchAggregator::process(const core::Batch& batch) {
   LinePosition pos{origin.source_id, origin.seq, 0};
   // Lines the reader skipped as too long stood before this batch's text.
   for (uint32_t i = 0; i < batch.skipped_lines(); ++i) {
-    summary_.add_malformed(pos, parse::ParseError::kLineTooLong,
-                           i == 0 ? std::string_view(batch.skipped().first_head) : std::string_view());
+    summary_.add_malformed(
+        pos, parse::ParseError::kLineTooLong,
+        i == 0 ? std::string_view(batch.skipped().first_head) : std::string_view());
     ++pos.line_in_batch;
   }
 

@@ -60,7 +60,8 @@ double LatencySketch::quantile(double q) const {
   // p95 and p99 of a few requests read as the fastest of them.) The epsilon
   // keeps 0.99 * 100 from ceiling to 100 by a rounding error.
   const double exact_rank = std::ceil(q * static_cast<double>(count_) - 1e-9);
-  const auto rank = static_cast<uint64_t>(std::clamp(exact_rank, 1.0, static_cast<double>(count_))) - 1;
+  const auto rank =
+      static_cast<uint64_t>(std::clamp(exact_rank, 1.0, static_cast<double>(count_))) - 1;
   if (rank < zero_) return 0;
   uint64_t seen = zero_;
   for (size_t i = 0; i < buckets_.size(); ++i) {

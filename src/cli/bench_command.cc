@@ -21,39 +21,55 @@ CLI::App* add_bench_command(CLI::App& app, BenchOptions& o) {
   CLI::App* cmd = app.add_subcommand("bench", "Load the in-process pipeline with synthetic streams; report "
                                               "throughput, drops and latency percentiles");
   auto& e = o.engine;
-  cmd->add_option("--streams", e.streams.streams, "Logical streams")->envname("STREAMS_COUNT")
-      ->capture_default_str()->check(in_range(size_t{1}, size_t{1000000}));
-  cmd->add_option("--workers", e.workers, "Workers (fixed pool)")->envname("WORKERS_COUNT")
-      ->capture_default_str()->check(in_range(size_t{1}, size_t{10000}));
-  add_duration_option(cmd, "--stream-interval-ms", o.stream_interval, "Each stream sleeps a random 0..N between chunks",
-                      BareUnit::kMilliseconds, std::chrono::hours(1))
+  cmd->add_option("--streams", e.streams.streams, "Logical streams")
+      ->envname("STREAMS_COUNT")
+      ->capture_default_str()
+      ->check(in_range(size_t{1}, size_t{1000000}));
+  cmd->add_option("--workers", e.workers, "Workers (fixed pool)")
+      ->envname("WORKERS_COUNT")
+      ->capture_default_str()
+      ->check(in_range(size_t{1}, size_t{10000}));
+  add_duration_option(cmd, "--stream-interval-ms", o.stream_interval,
+                      "Each stream sleeps a random 0..N between chunks", BareUnit::kMilliseconds,
+                      std::chrono::hours(1))
       ->envname("STREAM_INTERVAL");
-  cmd->add_option("--chunk-size", e.streams.chunk_size, "Bytes per event (whole lines)")->envname("CHUNK_SIZE")
-      ->capture_default_str()->check(in_range(size_t{16}, size_t{1} << 20));
-  cmd->add_option("--buffer", e.buffer_events, "Queue capacity, in events")->envname("BUFFER_SIZE")
-      ->capture_default_str()->check(in_range(size_t{1}, size_t{100000000}));
+  cmd->add_option("--chunk-size", e.streams.chunk_size, "Bytes per event (whole lines)")
+      ->envname("CHUNK_SIZE")
+      ->capture_default_str()
+      ->check(in_range(size_t{16}, size_t{1} << 20));
+  cmd->add_option("--buffer", e.buffer_events, "Queue capacity, in events")
+      ->envname("BUFFER_SIZE")
+      ->capture_default_str()
+      ->check(in_range(size_t{1}, size_t{100000000}));
   cmd->add_option("--work-ms", o.work_ms, "Simulated processing time per event, MIN-MAX ms (or one value)")
       ->capture_default_str();
   cmd->add_option("--policy", o.policy, "Full-queue policy: block, drop_newest, drop_oldest, reject")
       ->capture_default_str()->check(CLI::IsMember({"block", "drop_newest", "drop_oldest", "reject"}));
   cmd->add_flag("--autoscale", e.autoscale, "Scale workers between --min-workers and --max-workers by queue usage");
-  cmd->add_option("--min-workers", e.autoscaler.min_workers)->capture_default_str()
+  cmd->add_option("--min-workers", e.autoscaler.min_workers)
+      ->capture_default_str()
       ->check(in_range(size_t{1}, size_t{10000}));
-  cmd->add_option("--max-workers", e.autoscaler.max_workers)->capture_default_str()
+  cmd->add_option("--max-workers", e.autoscaler.max_workers)
+      ->capture_default_str()
       ->check(in_range(size_t{1}, size_t{10000}));
-  cmd->add_option("--batch-size", e.streams.batch_size, "Events per queued batch")->capture_default_str()
+  cmd->add_option("--batch-size", e.streams.batch_size, "Events per queued batch")
+      ->capture_default_str()
       ->check(in_range(size_t{1}, size_t{1000000}));
-  add_duration_option(cmd, "--batch-timeout", o.batch_timeout, "Time after a batch's first event before it is sent",
-                      BareUnit::kMilliseconds, std::chrono::minutes(1));
+  add_duration_option(cmd, "--batch-timeout", o.batch_timeout,
+                      "Time after a batch's first event before it is sent", BareUnit::kMilliseconds,
+                      std::chrono::minutes(1));
   add_duration_option(cmd, "--duration", o.duration, "How long to run (0: until Ctrl+C)");
   cmd->add_option("--rate", e.streams.rate, "Events/s over all streams (open loop); 0: as the streams go")
       ->capture_default_str();
-  add_duration_option(cmd, "--metrics-interval", o.metrics_interval, "Time between [metrics] lines (0: none)",
-                      BareUnit::kSeconds, std::chrono::hours(1));
-  add_duration_option(cmd, "--shutdown-timeout", o.shutdown_timeout, "Time to drain at stop before abandoning",
-                      BareUnit::kSeconds, std::chrono::hours(1));
+  add_duration_option(cmd, "--metrics-interval", o.metrics_interval,
+                      "Time between [metrics] lines (0: none)", BareUnit::kSeconds,
+                      std::chrono::hours(1));
+  add_duration_option(cmd, "--shutdown-timeout", o.shutdown_timeout,
+                      "Time to drain at stop before abandoning", BareUnit::kSeconds,
+                      std::chrono::hours(1));
   e.generator_threads = std::max(1u, std::thread::hardware_concurrency());
-  cmd->add_option("--generator-threads", e.generator_threads, "Threads emitting the streams (default: cores)")
+  cmd->add_option("--generator-threads", e.generator_threads,
+                  "Threads emitting the streams (default: cores)")
       ->check(in_range(size_t{1}, size_t{64}));
   cmd->add_option("--adaptive-steps", o.adaptive_steps,
                   "Producer pauses by queue usage, USAGE:MICROSECONDS,... highest first ('none': never pause)")
@@ -195,8 +211,10 @@ int run_bench(BenchOptions o) {
                e.buffer_events);
 
   const auto started = std::chrono::steady_clock::now();
-  const auto end = o.duration.count() > 0 ? started + o.duration : std::chrono::steady_clock::time_point::max();
-  const auto interval = std::max<std::chrono::microseconds>(o.metrics_interval, std::chrono::milliseconds(50));
+  const auto end =
+      o.duration.count() > 0 ? started + o.duration : std::chrono::steady_clock::time_point::max();
+  const auto interval =
+      std::max<std::chrono::microseconds>(o.metrics_interval, std::chrono::milliseconds(50));
   auto last = started;
   engine::EngineSnapshot prev{};
   {

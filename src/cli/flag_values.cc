@@ -13,14 +13,22 @@ std::optional<std::chrono::microseconds> parse_duration_us(std::string_view text
   if (ec != std::errc() || !(n >= 0) || std::isinf(n)) return std::nullopt;
   const std::string_view unit(p, static_cast<size_t>(text.data() + text.size() - p));
   double us_per = 0;
-  if (unit.empty()) us_per = bare == BareUnit::kSeconds ? 1e6 : 1e3;
-  else if (unit == "us") us_per = 1;
-  else if (unit == "ms") us_per = 1e3;
-  else if (unit == "s") us_per = 1e6;
-  else if (unit == "m") us_per = 60e6;
-  else if (unit == "h") us_per = 3600e6;
-  else if (unit == "d") us_per = 86400e6;
-  else return std::nullopt;
+  if (unit.empty())
+    us_per = bare == BareUnit::kSeconds ? 1e6 : 1e3;
+  else if (unit == "us")
+    us_per = 1;
+  else if (unit == "ms")
+    us_per = 1e3;
+  else if (unit == "s")
+    us_per = 1e6;
+  else if (unit == "m")
+    us_per = 60e6;
+  else if (unit == "h")
+    us_per = 3600e6;
+  else if (unit == "d")
+    us_per = 86400e6;
+  else
+    return std::nullopt;
   const double us = n * us_per;
   if (us > 9e18) return std::nullopt;  // would overflow int64
   return std::chrono::microseconds(static_cast<int64_t>(std::llround(us)));
@@ -49,9 +57,11 @@ std::string format_duration(std::chrono::microseconds d) {
   return fmt::format("{}us", n);
 }
 
-CLI::Option* add_duration_option(CLI::App* cmd, const std::string& name, std::chrono::microseconds& out,
-                                 const std::string& help, BareUnit bare, std::chrono::microseconds max) {
-  const std::string bare_text = bare == BareUnit::kSeconds ? "a bare number is seconds" : "a bare number is ms";
+CLI::Option* add_duration_option(CLI::App* cmd, const std::string& name,
+                                 std::chrono::microseconds& out, const std::string& help,
+                                 BareUnit bare, std::chrono::microseconds max) {
+  const std::string bare_text =
+      bare == BareUnit::kSeconds ? "a bare number is seconds" : "a bare number is ms";
   CLI::Validator check(
       [bare, max](std::string& v) -> std::string {
         const auto d = parse_duration_us(v, bare);
@@ -74,9 +84,11 @@ CLI::Validator number_in(double lo, double hi, bool whole) {
       [lo, hi, whole](std::string& v) -> std::string {
         double n = 0;
         const auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-        const bool number = ec == std::errc() && p == v.data() + v.size() && (!whole || n == std::floor(n));
+        const bool number =
+            ec == std::errc() && p == v.data() + v.size() && (!whole || n == std::floor(n));
         if (number && n >= lo && n <= hi) return {};
-        return fmt::format("expected {} from {} to {}, got '{}'", whole ? "a whole number" : "a number", lo, hi, v);
+        return fmt::format("expected {} from {} to {}, got '{}'",
+                           whole ? "a whole number" : "a number", lo, hi, v);
       },
       fmt::format("{} in [{} - {}]", whole ? "INT" : "NUMBER", lo, hi));
 }

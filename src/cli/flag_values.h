@@ -35,8 +35,9 @@ std::string format_duration(std::chrono::microseconds d);
 // Adds `--name DURATION` storing into `out`; the default shown is `out`'s
 // value at the time of the call. A bad value is a usage error naming the flag:
 // "--duration: expected a duration like 500ms, 30s or 5m, got '5 weeks'".
-CLI::Option* add_duration_option(CLI::App* cmd, const std::string& name, std::chrono::microseconds& out,
-                                 const std::string& help, BareUnit bare = BareUnit::kSeconds,
+CLI::Option* add_duration_option(CLI::App* cmd, const std::string& name,
+                                 std::chrono::microseconds& out, const std::string& help,
+                                 BareUnit bare = BareUnit::kSeconds,
                                  std::chrono::microseconds max = std::chrono::hours(24 * 365));
 
 // A number in [lo, hi]; `whole` refuses fractions. Replaces CLI::Range, whose

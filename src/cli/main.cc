@@ -40,7 +40,8 @@ std::string no_subcommand_message(int argc, char** argv) {
       continue;
     }
     if (!arg.empty() && arg[0] != '-') {
-      return fmt::format("unknown subcommand '{}' (expected analyze, generate, merge, bench or serve)", arg);
+      return fmt::format(
+          "unknown subcommand '{}' (expected analyze, generate, merge, bench or serve)", arg);
     }
   }
   return "a subcommand is required: analyze, generate, merge, bench or serve";

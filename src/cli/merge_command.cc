@@ -17,7 +17,9 @@ CLI::App* add_merge_command(CLI::App& app, MergeOptions& o) {
   CLI::App* cmd = app.add_subcommand("merge", "Merge saved summaries (analyze -o) into one, exactly");
   cmd->add_option("files", o.files, "Summary JSON files")->required();
   cmd->add_option("-o,--output", o.output, "Write the merged summary JSON here ('-': stdout)");
-  cmd->add_option("--top", o.top, "Rows in the top tables")->capture_default_str()->check(in_range(1, 10000));
+  cmd->add_option("--top", o.top, "Rows in the top tables")
+      ->capture_default_str()
+      ->check(in_range(1, 10000));
   cmd->add_flag("-q,--quiet", o.quiet, "No console summary");
   return cmd;
 }
@@ -27,7 +29,8 @@ int run_merge(const MergeOptions& o) {
   sinks::RunReport report;
   report.summary = &merged;
   report.top_n = o.top;
-  report.command = fmt::format("merge of {} {}", o.files.size(), o.files.size() == 1 ? "summary" : "summaries");
+  report.command =
+      fmt::format("merge of {} {}", o.files.size(), o.files.size() == 1 ? "summary" : "summaries");
   for (const auto& path : o.files) {
     auto loaded = sinks::read_summary_json(path, static_cast<uint32_t>(report.inputs.size()));
     if (!loaded.ok()) {

@@ -8,8 +8,8 @@
 
 #include <fmt/format.h>
 #include <malloc.h>
-#include <sys/resource.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 
 #include "core/signal_watcher.h"
 #include "engine/ingest_pipeline.h"
@@ -37,9 +37,10 @@ void raise_open_file_limit(size_t max_connections) {
   }
   constexpr rlim_t kSpare = 64;  // database, listener, logs, dashboard assets
   if (lim.rlim_cur != RLIM_INFINITY && lim.rlim_cur < max_connections + kSpare) {
-    spdlog::warn("serve: the open-file limit ({}) is below --max-connections ({}) plus {} spare: "
-                 "connections past it will be refused by the system",
-                 lim.rlim_cur, max_connections, kSpare);
+    spdlog::warn(
+        "serve: the open-file limit ({}) is below --max-connections ({}) plus {} spare: "
+        "connections past it will be refused by the system",
+        lim.rlim_cur, max_connections, kSpare);
   }
 }
 

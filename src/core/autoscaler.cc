@@ -20,9 +20,11 @@ ScaleDecision Autoscaler::tick(Clock::time_point now) {
   const bool saturated = busy >= config_.saturated_utilisation && usage > 0;
   // With one worker fewer, each of the others would be this busy.
   const bool one_less_fits =
-      busy < 0 || (n > 1 && busy * static_cast<double>(n) / static_cast<double>(n - 1) < config_.retire_below_utilisation);
+      busy < 0 || (n > 1 && busy * static_cast<double>(n) / static_cast<double>(n - 1) <
+                                config_.retire_below_utilisation);
   ScaleDecision decision = ScaleDecision::kNone;
-  if (((usage > config_.scale_up_threshold || saturated) && n < config_.max_workers) || n < config_.min_workers) {
+  if (((usage > config_.scale_up_threshold || saturated) && n < config_.max_workers) ||
+      n < config_.min_workers) {
     workers_.add_worker();
     ++ups_;
     decision = ScaleDecision::kUp;

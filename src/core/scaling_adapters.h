@@ -30,7 +30,8 @@ class BusyMeter {
     if (last_ && workers > 0) {
       const auto wall = std::chrono::duration_cast<std::chrono::nanoseconds>(now - *last_).count();
       if (wall > 0) {
-        u = std::min(1.0, static_cast<double>(busy - last_busy_) / (static_cast<double>(wall) * static_cast<double>(workers)));
+        u = std::min(1.0, static_cast<double>(busy - last_busy_) /
+                              (static_cast<double>(wall) * static_cast<double>(workers)));
       }
     }
     last_ = now;

@@ -125,7 +125,9 @@ void IngestPipeline::worker_loop(std::stop_token stop) {
     }
     const auto began = std::chrono::steady_clock::now();
     process(round, *state);
-    busy_.add(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - began).count());
+    busy_.add(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                  std::chrono::steady_clock::now() - began)
+                  .count());
     size_t bytes = 0;
     for (const IngestBatch& b : round) bytes += b.text.size_bytes();
     queued_bytes_.fetch_sub(bytes, std::memory_order_acq_rel);

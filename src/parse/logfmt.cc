@@ -39,7 +39,8 @@ inline size_t find_blank_or_control(std::string_view s, size_t pos) {
     // Each term's lowest hit is exact, and a term without a true hit has no
     // false ones, so the lowest bit of the OR is the first such byte.
     const uint64_t below_space = (w - kOnes * 0x20) & ~w & kHighs;
-    const uint64_t hits = detail::zero_bytes(w ^ (kOnes * ' ')) | below_space | detail::zero_bytes(w ^ (kOnes * 0x7f));
+    const uint64_t hits = detail::zero_bytes(w ^ (kOnes * ' ')) | below_space |
+                          detail::zero_bytes(w ^ (kOnes * 0x7f));
     if (hits != 0) return pos + static_cast<size_t>(std::countr_zero(hits)) / 8;
     pos += 8;
   }
@@ -96,7 +97,8 @@ bool looks_logfmt(std::string_view line) {
   return i > 0 && i < line.size() && line[i] == '=';
 }
 
-ParseError apply_logfmt_fields(std::string_view text, bool heroku_router, LogRecord& out, LogfmtShape* shape) {
+ParseError apply_logfmt_fields(std::string_view text, bool heroku_router, LogRecord& out,
+                               LogfmtShape* shape) {
   LogfmtScanner scan(text);
   std::string_view key, value;
   bool has_status = false, has_method = false;

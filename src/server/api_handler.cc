@@ -227,7 +227,8 @@ std::optional<Reply> ApiHandler::check_storage(unsigned version) const {
   // sender is told 2xx. Logplex retries a 5xx; Retry-After spaces the retries
   // out. Writes resume as soon as the writer's retry commits.
   if (deps_.db == nullptr || deps_.db->healthy()) return std::nullopt;
-  return retry_reply(http::status::service_unavailable, "database unavailable, retry later", version, 5);
+  return retry_reply(http::status::service_unavailable, "database unavailable, retry later",
+                     version, 5);
 }
 
 std::optional<Reply> ApiHandler::check_reader(const Request& req) {

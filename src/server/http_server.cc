@@ -92,7 +92,8 @@ struct HttpServer::Impl {
     return true;
   }
 
-  Registration add(std::weak_ptr<SessionBase> s, const SessionBase* raw, const std::string& address) {
+  Registration add(std::weak_ptr<SessionBase> s, const SessionBase* raw,
+                   const std::string& address) {
     std::lock_guard lock(mutex);
     ++clients[address];
     ++counted;

@@ -101,9 +101,11 @@ std::string ApiHandler::metrics_text() const {
   if (deps_.server != nullptr) {
     const ServerCounters& s = *deps_.server;
     p.gauge("logstreamer_http_connections", "Open client connections.", static_cast<double>(s.open_connections.load()));
-    p.counter("logstreamer_http_connections_refused", "Connections refused at a cap with no idle one to close.",
+    p.counter("logstreamer_http_connections_refused",
+              "Connections refused at a cap with no idle one to close.",
               static_cast<double>(s.connections_refused.load()));
-    p.counter("logstreamer_http_connections_evicted", "Idle connections closed to admit new ones at a cap.",
+    p.counter("logstreamer_http_connections_evicted",
+              "Idle connections closed to admit new ones at a cap.",
               static_cast<double>(s.connections_evicted.load()));
     p.counter("logstreamer_http_timeouts", "Slow clients cut off by the read or idle timeout.",
               static_cast<double>(s.timeouts.load()));

@@ -59,15 +59,18 @@ void activity(std::string& out, const aggregate::Summary& s) {
   // either end while they add up to at most kOutlierShare of the lines.
   const auto trim = static_cast<uint64_t>(static_cast<double>(total) * kOutlierShare);
   size_t lo = 0, hi = minutes.size() - 1;
-  for (uint64_t cut = 0; lo < hi && cut + minutes[lo].second.total <= trim; ++lo) cut += minutes[lo].second.total;
-  for (uint64_t cut = 0; hi > lo && cut + minutes[hi].second.total <= trim; --hi) cut += minutes[hi].second.total;
+  for (uint64_t cut = 0; lo < hi && cut + minutes[lo].second.total <= trim; ++lo)
+    cut += minutes[lo].second.total;
+  for (uint64_t cut = 0; hi > lo && cut + minutes[hi].second.total <= trim; --hi)
+    cut += minutes[hi].second.total;
   const int64_t first = minutes[lo].first;
   const int64_t last = minutes[hi].first;
 
   int64_t step_min = kRowLadder[std::size(kRowLadder) - 1];
   for (int64_t candidate : kRowLadder) {
     const int64_t step = candidate * 60;
-    if ((floor_to(last, step) - floor_to(first, step)) / step + 1 <= static_cast<int64_t>(kActivityRows)) {
+    if ((floor_to(last, step) - floor_to(first, step)) / step + 1 <=
+        static_cast<int64_t>(kActivityRows)) {
       step_min = candidate;
       break;
     }
@@ -94,8 +97,8 @@ void activity(std::string& out, const aggregate::Summary& s) {
   const uint64_t max = *std::max_element(rows.begin(), rows.end());
   section(out, fmt::format("Activity ({} per row, UTC)", row_size_name(step_min)));
   if (before > 0) {
-    fmt::format_to(std::back_inserter(out), "  {:<16}  {:>12}  lines earlier, from {}\n", "before", with_commas(before),
-                   hhmm(minutes.front().first));
+    fmt::format_to(std::back_inserter(out), "  {:<16}  {:>12}  lines earlier, from {}\n", "before",
+                   with_commas(before), hhmm(minutes.front().first));
   }
   for (size_t r = 0; r < rows.size(); ++r) {
     const int64_t row_start = start + static_cast<int64_t>(r) * step;
@@ -103,18 +106,18 @@ void activity(std::string& out, const aggregate::Summary& s) {
       size_t end = r;
       while (end + 1 < rows.size() && rows[end + 1] == 0) ++end;
       if (end > r) {
-        fmt::format_to(std::back_inserter(out), "  {}  {:>12}  ... no lines until {}\n", hhmm(row_start), 0,
-                       hhmm(start + static_cast<int64_t>(end + 1) * step));
+        fmt::format_to(std::back_inserter(out), "  {}  {:>12}  ... no lines until {}\n",
+                       hhmm(row_start), 0, hhmm(start + static_cast<int64_t>(end + 1) * step));
         r = end;
         continue;
       }
     }
-    fmt::format_to(std::back_inserter(out), "  {}  {:>12}  {:>9} err  {}\n", hhmm(row_start), with_commas(rows[r]),
-                   with_commas(errors[r]), bar(rows[r], max));
+    fmt::format_to(std::back_inserter(out), "  {}  {:>12}  {:>9} err  {}\n", hhmm(row_start),
+                   with_commas(rows[r]), with_commas(errors[r]), bar(rows[r], max));
   }
   if (after > 0) {
-    fmt::format_to(std::back_inserter(out), "  {:<16}  {:>12}  lines later, until {}\n", "after", with_commas(after),
-                   hhmm(minutes.back().first));
+    fmt::format_to(std::back_inserter(out), "  {:<16}  {:>12}  lines later, until {}\n", "after",
+                   with_commas(after), hhmm(minutes.back().first));
   }
 }
 
@@ -159,8 +162,8 @@ std::string console_report(const RunReport& report) {
     partial += fmt::format(" ({} INPUT{} FAILED: partial summary)", report.errors.size(),
                            report.errors.size() == 1 ? "" : "S");
   }
-  fmt::format_to(it, "logstreamer {}{}: {} lines, {} in {:.2f} s ({} lines/s, {}/s)\n", report.command, partial,
-                 with_commas(total),
+  fmt::format_to(it, "logstreamer {}{}: {} lines, {} in {:.2f} s ({} lines/s, {}/s)\n",
+                 report.command, partial, with_commas(total),
                  human_bytes(static_cast<double>(report.bytes_read)), report.elapsed_seconds,
                  human_count(report.lines_per_second()),
                  human_bytes(report.elapsed_seconds > 0

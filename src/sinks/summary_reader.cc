@@ -145,8 +145,9 @@ absl::StatusOr<LoadedSummary> read_summary_json(const std::string& path, uint32_
       std::fclose(f);
       return absl::DataLossError("read error");
     }
-    return absl::InvalidArgumentError(fmt::format(
-        "not a summary written by 'logstreamer analyze --output' (not valid JSON: {})", simdjson::error_message(e)));
+    return absl::InvalidArgumentError(
+        fmt::format("not a summary written by 'logstreamer analyze --output' (not valid JSON: {})",
+                    simdjson::error_message(e)));
   }
   std::string error;
   Reader r(&error);

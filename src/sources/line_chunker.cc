@@ -8,7 +8,8 @@ bool LineChunker::emit_upto(size_t cut, const Emit& emit) {
   core::PooledBuffer next = pool_.acquire();
   const size_t carry = fill_ - cut;
   if (carry > 0) std::memcpy(next.data(), buf_.data() + cut, carry);
-  core::Batch batch(std::move(buf_), cut, core::BatchOrigin{source_id_, seq_++}, std::move(skipped_));
+  core::Batch batch(std::move(buf_), cut, core::BatchOrigin{source_id_, seq_++},
+                    std::move(skipped_));
   skipped_ = {};
   buf_ = std::move(next);
   fill_ = carry;

@@ -9,8 +9,8 @@
 // Bounded memory: a line that does not fit in a buffer is never buffered whole.
 // Its bytes are discarded up to its end, and it is reported as one skipped line
 // on the next batch (Batch::skipped: count, bytes, its first 256 bytes), so that
-// the consumer counts it as malformed with its correct line number and sample. The last line of an input may lack
-// its '\n'; it is emitted as it is.
+// the consumer counts it as malformed with its correct line number and sample. The last line of an
+// input may lack its '\n'; it is emitted as it is.
 #include <functional>
 #include <stop_token>
 

@@ -106,7 +106,8 @@ absl::Status MappedChunker::run(int fd, uint64_t size, std::stop_token stop, con
     position_.store(static_cast<uint64_t>(pos - data), std::memory_order_relaxed);
   }
   if (skipped.lines > 0) {  // overlong last line: report it on an empty batch
-    emit(core::Batch(mapping, file_end, 0, core::BatchOrigin{source_id_, seq++}, std::move(skipped)));
+    emit(core::Batch(mapping, file_end, 0, core::BatchOrigin{source_id_, seq++},
+                     std::move(skipped)));
   }
   return absl::OkStatus();
 }

@@ -11,7 +11,8 @@ inline core::Batch make_batch(core::BufferPool& pool, const std::string& text, u
                               uint64_t seq, uint32_t skipped = 0) {
   core::PooledBuffer buf = pool.acquire();
   std::memcpy(buf.data(), text.data(), text.size());
-  return core::Batch(std::move(buf), text.size(), core::BatchOrigin{source, seq}, core::SkippedLines{skipped});
+  return core::Batch(std::move(buf), text.size(), core::BatchOrigin{source, seq},
+                     core::SkippedLines{skipped});
 }
 
 }  // namespace logstreamer::aggregate

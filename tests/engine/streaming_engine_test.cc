@@ -148,7 +148,8 @@ TEST(StreamingEngine, AutoscalingWinsOverAdaptiveProducers) {
   e.start();
   const auto deadline = std::chrono::steady_clock::now() + 30s;
   while (e.snapshot().workers < 2) {
-    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "producers held the queue below the threshold";
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline)
+        << "producers held the queue below the threshold";
     std::this_thread::sleep_for(1ms);
   }
   e.request_stop();

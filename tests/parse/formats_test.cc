@@ -140,16 +140,22 @@ INSTANTIATE_TEST_SUITE_P(
                     Rejected{"<999>1 2024-01-20T10:00:00Z h a - - - m", ParseError::kBadSyslog},
                     Rejected{"<134>1 2024-01-20T10:00:00Z host", ParseError::kBadSyslog},
                     Rejected{"<134>1 yesterday h a p m - msg", ParseError::kBadTimestamp},
-                    Rejected{R"(<134>1 2024-01-20T10:00:00Z h a p m [id k="unterminated)", ParseError::kBadSyslog},
+                    Rejected{R"(<134>1 2024-01-20T10:00:00Z h a p m [id k="unterminated)",
+                             ParseError::kBadSyslog},
                     Rejected{"<11>Jan 99 10:00:00 host tag: m", ParseError::kBadTimestamp},
                     Rejected{"Jan 20 10:00:00 host-without-tag", ParseError::kMissingService},
-                    Rejected{R"(1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0" abc 10)", ParseError::kBadAccessLog},
-                    Rejected{R"(1.2.3.4 - - [10/Foo/2000:13:55:36 -0700] "GET / HTTP/1.0" 200 10)", ParseError::kBadTimestamp},
-                    Rejected{R"(1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0)", ParseError::kBadAccessLog},
-                    Rejected{"2024-01-20T10:00:00+00:00 heroku[router]: method=GET msg=\"open", ParseError::kBadKeyValue},
+                    Rejected{R"(1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0" abc 10)",
+                             ParseError::kBadAccessLog},
+                    Rejected{R"(1.2.3.4 - - [10/Foo/2000:13:55:36 -0700] "GET / HTTP/1.0" 200 10)",
+                             ParseError::kBadTimestamp},
+                    Rejected{R"(1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0)",
+                             ParseError::kBadAccessLog},
+                    Rejected{"2024-01-20T10:00:00+00:00 heroku[router]: method=GET msg=\"open",
+                             ParseError::kBadKeyValue},
                     Rejected{"#!@ nothing here", ParseError::kUnknownFormat},
                     // logfmt: one pair of no known role, control bytes, keys outside the grammar
-                    Rejected{"zz\x01\x02=\xff\xfe", ParseError::kUnknownLevel},  // plain's verdict: no shape matched,
+                    Rejected{"zz\x01\x02=\xff\xfe",
+                             ParseError::kUnknownLevel},  // plain's verdict: no shape matched,
                     Rejected{"abc=\xff\xfe\x03junk", ParseError::kBadKeyValue},
                     Rejected{"word=value and then prose", ParseError::kBadKeyValue},
                     Rejected{"user=alice msg=\"tab\x01inside\"", ParseError::kBadKeyValue},
@@ -191,7 +197,8 @@ TEST(Logfmt, RandomBytesParseAsNothing) {
       ++lines;
       if (p.parse(line, rec) == ParseError::kOk) {
         ++parsed;
-        ADD_FAILURE() << "parsed as " << kFormatNames[static_cast<size_t>(rec.format)] << ": " << line.size() << " bytes";
+        ADD_FAILURE() << "parsed as " << kFormatNames[static_cast<size_t>(rec.format)] << ": "
+                      << line.size() << " bytes";
       }
     }
     line.clear();
