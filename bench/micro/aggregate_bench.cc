@@ -106,7 +106,7 @@ void BM_BatchAggregatorProcess(benchmark::State& state) {
   namespace core = logstreamer::core;
   core::BufferPool pool(1, 4 << 20);
   core::PooledBuffer buf = pool.acquire();
-  logstreamer::sources::SyntheticLines gen(logstreamer::sources::SyntheticOptions{});
+  logstreamer::engine::SyntheticLines gen(logstreamer::engine::SyntheticOptions{});
   fmt::memory_buffer text;
   while (text.size() < (4u << 20) - 512) gen.append_plain(text);
   std::memcpy(buf.data(), text.data(), text.size());

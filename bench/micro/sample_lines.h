@@ -4,12 +4,12 @@
 #include <string_view>
 #include <vector>
 
-#include "sources/synthetic_lines.h"
+#include "engine/synthetic_lines.h"
 
 namespace logstreamer::bench {
 
 inline std::vector<std::string> sample_lines(size_t n) {
-  sources::SyntheticLines gen(sources::SyntheticOptions{});
+  engine::SyntheticLines gen(engine::SyntheticOptions{});
   std::vector<std::string> out;
   out.reserve(n);
   for (size_t i = 0; i < n; ++i) {

@@ -1,7 +1,7 @@
 #pragma once
-// BatchAggregator: the analyze worker. Splits a batch into lines, parses each
-// and adds it to this worker's own Summary. This loop is the hot path of
-// analyze: no allocation per line, no locks, no shared writes.
+// BatchAggregator: the analyze worker. Walks a batch's lines by the shared
+// rules (parse/line_loop.h) and adds each to this worker's own Summary. This loop is the hot path
+// of analyze: no allocation per line, no locks, no shared writes.
 #include <cstddef>
 
 #include "aggregate/summary.h"

@@ -13,11 +13,11 @@
 #include <unistd.h>
 
 #include "aggregate/batch_aggregator.h"
-#include "parse/format.h"
 #include "cli/progress_line.h"
 #include "core/buffer_pool.h"
-#include "core/pipeline.h"
 #include "core/signal_watcher.h"
+#include "engine/analyze_pipeline.h"
+#include "parse/format.h"
 #include "sinks/console_report.h"
 #include "sinks/summary_json.h"
 #include "sources/file_source.h"
@@ -126,9 +126,8 @@ int run_analyze(const AnalyzeOptions& o) {
 
   const std::optional<parse::Format> forced =
       o.format == "auto" ? std::nullopt : parse::format_from_name(o.format);
-  core::Pipeline pipeline(
-      core::PipelineOptions{readers_wanted, workers, o.buffer}, std::move(sources),
-      [&](size_t) {
+  engine::AnalyzePipeline pipeline(
+      engine::PipelineOptions{readers_wanted, workers, o.buffer}, std::move(sources), [&](size_t) {
         return std::make_unique<aggregate::BatchAggregator>(parse::LineParser(forced),
                                                             o.max_line_bytes, aggregate::SummaryLimits{});
       });

@@ -12,8 +12,9 @@
 #include <spdlog/spdlog.h>
 
 #include "core/signal_watcher.h"
+#include "engine/replay_chunks.h"
 #include "parse/format.h"
-#include "sinks/console_report.h"
+#include "text/number_format.h"
 
 namespace logstreamer::cli {
 
@@ -29,10 +30,10 @@ CLI::App* add_bench_command(CLI::App& app, BenchOptions& o) {
       ->envname("WORKERS_COUNT")
       ->capture_default_str()
       ->check(in_range(size_t{1}, size_t{10000}));
-  add_duration_option(cmd, "--stream-interval-ms", o.stream_interval,
-                      "Each stream sleeps a random 0..N between chunks", BareUnit::kMilliseconds,
-                      std::chrono::hours(1))
-      ->envname("STREAM_INTERVAL");
+  o.stream_interval_option = add_duration_option(cmd, "--stream-interval-ms", o.stream_interval,
+                                                 "Each stream sleeps a random 0..N between chunks",
+                                                 BareUnit::kMilliseconds, std::chrono::hours(1))
+                                 ->envname("STREAM_INTERVAL");
   cmd->add_option("--chunk-size", e.streams.chunk_size, "Bytes per event (whole lines)")
       ->envname("CHUNK_SIZE")
       ->capture_default_str()
@@ -78,11 +79,22 @@ CLI::App* add_bench_command(CLI::App& app, BenchOptions& o) {
   formats.push_back("mixed");
   cmd->add_option("--format", o.format, "Format of the synthetic lines (as generate writes them), or mixed")
       ->capture_default_str()->check(CLI::IsMember(formats));
+  cmd->add_option(
+         "--replay", o.replay,
+         "Emit this log file's lines (any format; .gz/.zst too) instead of synthetic ones, then "
+         "drain and report; as fast as the streams go, or at --rate")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--loops", o.loops, "With --replay: emit the file this many times")
+      ->capture_default_str()
+      ->check(in_range(uint64_t{1}, uint64_t{1000000}));
   cmd->add_flag("--json", o.json, "The final report as JSON on stdout (logs stay on stderr)");
   return cmd;
 }
 
 namespace {
+
+// --replay holds the whole file in memory: refuse one past this.
+constexpr size_t kMaxReplayBytes = size_t{2} << 30;
 
 bool parse_work(const std::string& text, uint64_t& lo, uint64_t& hi) {
   const size_t dash = text.find('-');
@@ -154,14 +166,16 @@ std::string report_text(const engine::EngineReport& r) {
       "  by stage ms  batching p99 {:.3f}   queue p99 {:.3f}   processing p99 {:.3f}\n"
       "  dropped by reason: drop_newest {}  drop_oldest {}  rejected {}   batches {}\n"
       "  peak workers {}   scaling events {} up, {} down   lines parsed {} ({} malformed)\n",
-      r.forced ? " (FORCED STOP)" : "", sinks::with_commas(r.processed), r.elapsed_seconds,
-      sinks::human_count(r.elapsed_seconds > 0 ? static_cast<double>(r.processed) / r.elapsed_seconds : 0),
-      sinks::with_commas(r.produced), sinks::with_commas(r.processed), sinks::with_commas(r.dropped),
-      sinks::with_commas(r.abandoned), r.invariant_holds() ? "holds" : "BROKEN", l.mean(), l.quantile(0.5),
-      l.quantile(0.95), l.quantile(0.99), l.max(), r.batching_ms.quantile(0.99), r.queue_ms.quantile(0.99),
-      r.processing_ms.quantile(0.99), sinks::with_commas(r.dropped_newest), sinks::with_commas(r.dropped_oldest),
-      sinks::with_commas(r.rejected), sinks::with_commas(r.batches), r.peak_workers, r.scale_ups, r.scale_downs,
-      sinks::with_commas(r.lines), sinks::with_commas(r.malformed));
+      r.forced ? " (FORCED STOP)" : "", text::with_commas(r.processed), r.elapsed_seconds,
+      text::human_count(r.elapsed_seconds > 0 ? static_cast<double>(r.processed) / r.elapsed_seconds
+                                              : 0),
+      text::with_commas(r.produced), text::with_commas(r.processed), text::with_commas(r.dropped),
+      text::with_commas(r.abandoned), r.invariant_holds() ? "holds" : "BROKEN", l.mean(),
+      l.quantile(0.5), l.quantile(0.95), l.quantile(0.99), l.max(), r.batching_ms.quantile(0.99),
+      r.queue_ms.quantile(0.99), r.processing_ms.quantile(0.99),
+      text::with_commas(r.dropped_newest), text::with_commas(r.dropped_oldest),
+      text::with_commas(r.rejected), text::with_commas(r.batches), r.peak_workers, r.scale_ups,
+      r.scale_downs, text::with_commas(r.lines), text::with_commas(r.malformed));
 }
 
 }  // namespace
@@ -187,6 +201,20 @@ int run_bench(BenchOptions o) {
   e.streams.batch_timeout = o.batch_timeout;
   e.streams.interval_ms = static_cast<uint64_t>(o.stream_interval.count() / 1000);
   e.shutdown_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(o.shutdown_timeout);
+  if (!o.replay.empty()) {
+    auto chunks = engine::load_replay_chunks(o.replay, e.streams.chunk_size, kMaxReplayBytes);
+    if (!chunks.ok()) {
+      fmt::print(stderr, "logstreamer: --replay {}: {}\n", o.replay,
+                 std::string(chunks.status().message()));
+      return 2;
+    }
+    e.streams.replay = std::make_shared<const std::vector<std::string>>(std::move(*chunks));
+    e.streams.replay_loops = o.loops;
+    // Real load goes as fast as the engine takes it unless paced by --rate
+    // or an explicit --stream-interval-ms.
+    if (o.stream_interval_option == nullptr || o.stream_interval_option->count() == 0)
+      e.streams.interval_ms = 0;
+  }
 
   engine::StreamingEngine engine(e);
   engine.set_on_scale([](core::ScaleDecision d, size_t n, double usage) {
@@ -219,7 +247,8 @@ int run_bench(BenchOptions o) {
   engine::EngineSnapshot prev{};
   {
     std::unique_lock lock(m);
-    while (!stop && !force && std::chrono::steady_clock::now() < end) {
+    while (!stop && !force && std::chrono::steady_clock::now() < end &&
+           !engine.source_exhausted()) {
       cv.wait_until(lock, std::min(end, std::chrono::steady_clock::now() + interval));
       const auto now = std::chrono::steady_clock::now();
       if (o.metrics_interval.count() > 0 && now - last >= interval) {

@@ -23,6 +23,9 @@ struct BenchOptions {
   std::chrono::microseconds shutdown_timeout{10'000'000};
   std::chrono::microseconds stream_interval{1'000'000};  // each stream pauses a random 0..this
   bool json = false;
+  std::string replay;  // --replay FILE: its lines instead of synthetic ones
+  uint64_t loops = 1;
+  const CLI::Option* stream_interval_option = nullptr;  // to tell a given value from the default
 };
 
 CLI::App* add_bench_command(CLI::App& app, BenchOptions& options);

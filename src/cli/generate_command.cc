@@ -9,8 +9,8 @@
 
 #include <fmt/format.h>
 
+#include "engine/synthetic_lines.h"
 #include "parse/format.h"
-#include "sources/synthetic_lines.h"
 
 namespace logstreamer::cli {
 
@@ -46,15 +46,14 @@ int run_generate(const GenerateOptions& o) {
     fmt::print(stderr, "logstreamer: cannot write {}: {}\n", o.output, std::strerror(errno));
     return 2;
   }
-  const sources::PlainLayout layout =
-      o.layout == "level-first"  ? sources::PlainLayout::kLevelFirst
-      : o.layout == "time-first" ? sources::PlainLayout::kTimeFirst
-      : o.layout == "date-time"  ? sources::PlainLayout::kDateTime
-                                 : sources::PlainLayout::kMixed;
-  sources::SyntheticLines lines(sources::SyntheticOptions{.seed = o.seed,
-                                                          .malformed_ratio = o.malformed_ratio,
-                                                          .level_aliases = o.level_aliases,
-                                                          .layout = layout});
+  const engine::PlainLayout layout = o.layout == "level-first"  ? engine::PlainLayout::kLevelFirst
+                                     : o.layout == "time-first" ? engine::PlainLayout::kTimeFirst
+                                     : o.layout == "date-time"  ? engine::PlainLayout::kDateTime
+                                                                : engine::PlainLayout::kMixed;
+  engine::SyntheticLines lines(engine::SyntheticOptions{.seed = o.seed,
+                                                        .malformed_ratio = o.malformed_ratio,
+                                                        .level_aliases = o.level_aliases,
+                                                        .layout = layout});
   const std::optional<parse::Format> format = parse::format_from_name(o.format);  // nullopt: mixed
   if (o.count == 0 && o.rate == 0) {
     fmt::print(stderr, "logstreamer: --count 0 (endless) needs a --rate\n");

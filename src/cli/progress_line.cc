@@ -4,11 +4,11 @@
 
 #include <fmt/format.h>
 
-#include "sinks/console_report.h"
+#include "text/number_format.h"
 
 namespace logstreamer::cli {
 
-ProgressLine::ProgressLine(const core::Pipeline& pipeline, bool in_place)
+ProgressLine::ProgressLine(const engine::AnalyzePipeline& pipeline, bool in_place)
     : pipeline_(pipeline),
       in_place_(in_place),
       start_(std::chrono::steady_clock::now()),
@@ -29,12 +29,13 @@ void ProgressLine::tick() {
   }
   const double secs = std::chrono::duration<double>(now - start_).count();
   const double lines = static_cast<double>(pipeline_.probe().lines_processed.load());
-  std::string line = fmt::format("{} lines  {} lines/s  read {}", sinks::with_commas(static_cast<uint64_t>(lines)),
-                                 sinks::human_count(secs > 0 ? lines / secs : 0),
-                                 sinks::human_bytes(static_cast<double>(done)));
+  std::string line = fmt::format(
+      "{} lines  {} lines/s  read {}", text::with_commas(static_cast<uint64_t>(lines)),
+      text::human_count(secs > 0 ? lines / secs : 0), text::human_bytes(static_cast<double>(done)));
   if (total_known && total > 0) {
     const double frac = static_cast<double>(done) / static_cast<double>(total);
-    line += fmt::format(" / {} ({:.1f}%)", sinks::human_bytes(static_cast<double>(total)), 100 * frac);
+    line +=
+        fmt::format(" / {} ({:.1f}%)", text::human_bytes(static_cast<double>(total)), 100 * frac);
     if (frac > 0.01) line += fmt::format("  ETA {:.1f}s", secs / frac - secs);
   }
   if (in_place_) {

@@ -7,20 +7,20 @@
 #include <chrono>
 #include <cstdint>
 
-#include "core/pipeline.h"
+#include "engine/analyze_pipeline.h"
 
 namespace logstreamer::cli {
 
 class ProgressLine {
  public:
-  ProgressLine(const core::Pipeline& pipeline, bool in_place);
+  ProgressLine(const engine::AnalyzePipeline& pipeline, bool in_place);
   // Called periodically by the owner; redraws when due.
   void tick();
   // Erases the in-place line.
   void finish();
 
  private:
-  const core::Pipeline& pipeline_;
+  const engine::AnalyzePipeline& pipeline_;
   bool in_place_;
   std::chrono::steady_clock::time_point start_;
   std::chrono::steady_clock::time_point last_;

@@ -1,5 +1,6 @@
 #include "cli/serve_command.h"
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstdio>
 #include <fstream>
@@ -11,14 +12,14 @@
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
 
+#include "cli/serve_outputs.h"
 #include "core/signal_watcher.h"
 #include "engine/ingest_pipeline.h"
 #include "server/alerts.h"
 #include "server/api_handler.h"
 #include "server/http_server.h"
+#include "server/inputs/input_list.h"
 #include "sinks/console_report.h"
-#include "sinks/db_writer.h"
-#include "sinks/sqlite_store.h"
 
 namespace logstreamer::cli {
 namespace {
@@ -88,41 +89,16 @@ int run_serve(const ServeFlags& flags) {
     stop_cv.notify_all();
   });
 
-  // Storage: a writer connection, and a read-only one for /api/events.
-  std::unique_ptr<sinks::SqliteStore> store, reader;
-  const bool use_db = !cfg.db.empty() && cfg.db != "none";
-  if (use_db) {
-    auto s = sinks::SqliteStore::open(cfg.db);
-    if (!s.ok()) {
-      error_line(std::string(s.status().message()));
-      return 2;
-    }
-    store = std::move(*s);
-    auto r = sinks::SqliteStore::open(cfg.db, /*read_only=*/true);
-    if (!r.ok()) {
-      error_line(std::string(r.status().message()));
-      return 2;
-    }
-    reader = std::move(*r);
-  }
-
+  // Outputs (the database today): built first, started once the API is up.
   server::ApiHandler* handler_ptr = nullptr;
-  std::unique_ptr<sinks::DbWriter> writer;
-  if (store) {
-    sinks::DbWriterOptions wo;
-    wo.batch_rows = cfg.db_batch_rows;
-    wo.batch_timeout = cfg.db_batch_timeout;
-    // About as many rows as the ingest queue holds lines (at ~512 bytes a
-    // row), never more than --queue-bytes: a slow database then fills the
-    // ingest queue, and the senders see 429s, soon rather than after
-    // gigabytes.
-    wo.queue_bytes = std::min(cfg.queue_bytes, std::max(cfg.queue_lines, cfg.db_batch_rows * 2) * 512);
-    wo.snapshot_interval = cfg.snapshot_interval;
-    wo.retention = std::chrono::duration_cast<std::chrono::seconds>(cfg.retention);
-    writer = std::make_unique<sinks::DbWriter>(*store, wo, [&handler_ptr] {
-      return handler_ptr != nullptr ? handler_ptr->stats_json() : std::string("{}");
-    });
+  auto built = build_outputs(cfg, [&handler_ptr] {
+    return handler_ptr != nullptr ? handler_ptr->stats_json() : std::string("{}");
+  });
+  if (!built.ok()) {
+    error_line(std::string(built.status().message()));
+    return 2;
   }
+  ServeOutputs& outputs = *built;
 
   engine::IngestOptions io;
   io.queue_lines = cfg.queue_lines;
@@ -132,7 +108,8 @@ int run_serve(const ServeFlags& flags) {
   io.workers.max_workers = std::max(cfg.min_workers, cfg.max_workers == 0 ? cores : cfg.max_workers);
   io.slow_ms = static_cast<double>(cfg.slow_request.count());
   io.high_water = cfg.high_water;
-  engine::IngestPipeline pipeline(io, writer.get());
+  io.source_names = server::http_input_names();
+  engine::IngestPipeline pipeline(io, outputs.sinks());
 
   server::AlertRules rules;
   rules.error_rate_warning = cfg.alert_error_rate_warning;
@@ -149,7 +126,8 @@ int run_serve(const ServeFlags& flags) {
   ao.api_rate = cfg.api_rate_limit;
   ao.api_burst = std::max(1.0, cfg.api_rate_limit * 2);
   ao.dedupe_capacity = cfg.dedupe_ids;
-  server::ApiHandler handler({&pipeline, &alerts, writer.get(), reader.get(), nullptr}, creds, ao);
+  server::ApiHandler handler({&pipeline, &alerts, outputs.list(), outputs.events.get(), nullptr},
+                             creds, ao);
   handler_ptr = &handler;
 
   server::HttpLimits limits;
@@ -182,12 +160,15 @@ int run_serve(const ServeFlags& flags) {
 
   const auto started = std::chrono::steady_clock::now();
   pipeline.start();
-  if (writer) writer->start();
+  for (sinks::Output* o : outputs.list()) o->start();
   // As many I/O threads as cores: measured 1.25x the lines/s of half as many (docs/PERFORMANCE.md).
   const size_t io_threads = cfg.io_threads > 0 ? cfg.io_threads : cores;
   http->start(io_threads);
-  fmt::print(stderr, "logstreamer serve: listening on {}://{} (db: {}, workers {}-{}, queue {} lines, policy {})\n",
-             tls ? "https" : "http", address, use_db ? cfg.db : "none", io.workers.min_workers,
+  fmt::print(stderr,
+             "logstreamer serve: listening on {}://{} (db: {}, workers {}-{}, queue {} lines, "
+             "policy {})\n",
+             tls ? "https" : "http", address,
+             outputs.outputs.empty() ? std::string("none") : cfg.db, io.workers.min_workers,
              io.workers.max_workers, cfg.queue_lines, core::policy_name(cfg.policy));
   if (!cfg.ready_file.empty()) {
     // Written whole, then renamed: a watcher never reads half an address.
@@ -207,7 +188,8 @@ int run_serve(const ServeFlags& flags) {
       // back once the queues are empty, at most every 10 s.
       const auto now = std::chrono::steady_clock::now();
       if (now - last_trim >= std::chrono::seconds(10) && pipeline.queue_usage() == 0 &&
-          (writer == nullptr || writer->queued_rows() == 0)) {
+          std::all_of(outputs.outputs.begin(), outputs.outputs.end(),
+                      [](const auto& o) { return o->probe().queued_rows == 0; })) {
         malloc_trim(0);
         last_trim = now;
       }
@@ -228,20 +210,23 @@ int run_serve(const ServeFlags& flags) {
   if (!http->wait_idle(deadline)) spdlog::warn("serve: connections still open at the shutdown deadline");
   http->stop();
   pipeline.close();
-  uint64_t lost = 0;
-  if (writer) lost = writer->close(deadline + std::chrono::seconds(5));
+  uint64_t lost = 0, stored = 0;
+  for (sinks::Output* o : outputs.list()) {
+    lost += o->close(deadline + std::chrono::seconds(5));
+    stored += o->probe().rows_written;
+  }
 
   aggregate::Summary summary = pipeline.summary();
   sinks::RunReport report;
   report.summary = &summary;
-  report.inputs = {"POST /logdrains", "POST /ingest"};
+  report.inputs = handler.input_routes();
   report.command = "serve";
   report.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::fputs(sinks::console_report(report).c_str(), stdout);
   std::fflush(stdout);
   const auto& c = pipeline.counters();
   fmt::print(stderr, "logstreamer serve: stopped; {} lines processed, {} rows stored{}\n",
-             c.processed_lines.load(), writer ? writer->counters().rows_written.load() : 0,
+             c.processed_lines.load(), stored,
              lost > 0 ? fmt::format(", {} rows NOT stored", lost) : "");
   return lost > 0 ? 1 : 0;
 }

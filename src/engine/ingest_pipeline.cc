@@ -1,27 +1,19 @@
 #include "engine/ingest_pipeline.h"
 
 #include <cstring>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
 #include "core/wall_clock.h"
+#include "parse/line_loop.h"
 #include "parse/line_parser.h"
 
 namespace logstreamer::engine {
-namespace {
 
-bool is_blank(std::string_view line) {
-  for (char c : line) {
-    if (c != ' ' && c != '\t' && c != '\r') return false;
-  }
-  return true;
-}
-
-}  // namespace
-
-IngestPipeline::IngestPipeline(IngestOptions options, sinks::RowSink* sink)
+IngestPipeline::IngestPipeline(IngestOptions options, std::vector<sinks::RowSink*> sinks)
     : options_(options),
-      sink_(sink),
+      sinks_(std::move(sinks)),
       queue_(options.queue_batches, options.policy, options.queue_lines),
       pool_([this](std::stop_token stop, size_t) { worker_loop(stop); }) {
   backlog_.q = &queue_;
@@ -29,6 +21,9 @@ IngestPipeline::IngestPipeline(IngestOptions options, sinks::RowSink* sink)
   backlog_.pool = &pool_;
   scalable_.pool = &pool_;
   edge_state_ = acquire_state();
+  if (options_.source_names.empty() || options_.source_names.size() > kMaxIngestSources) {
+    throw std::invalid_argument("IngestPipeline: between 1 and kMaxIngestSources source names");
+  }
 }
 
 void IngestPipeline::add_malformed(IngestSource source, uint64_t request_seq, uint64_t line_index,
@@ -154,40 +149,30 @@ void IngestPipeline::process(const std::vector<IngestBatch>& round, WorkerState&
     aggregate::Summary& summary = state.summary;
     for (const IngestBatch& batch : round) {
       const std::string_view text = batch.text.text();
-      const char* p = text.data();
-      const char* const end = p + text.size();
-      aggregate::LinePosition pos{static_cast<uint32_t>(batch.source), batch.request_seq, 0};
-      while (p < end) {
-        const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
-        const char* line_end = nl != nullptr ? nl : end;
-        std::string_view line(p, static_cast<size_t>(line_end - p));
-        p = line_end + 1;
-        const aggregate::LinePosition here = pos;
-        ++pos.line_in_batch;
-        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-        if (line.empty() || is_blank(line)) continue;
-        ++lines;
-        parse::ParseError err = parse::ParseError::kOk;
-        if (line.size() > options_.max_line_bytes) {
-          err = parse::ParseError::kLineTooLong;
-        } else {
-          err = parser.parse(line, rec, end);
-        }
-        if (err != parse::ParseError::kOk) {
-          summary.add_malformed(here, err, line);
-          ++slot.malformed;
-          ++by_reason[static_cast<size_t>(err)];
-          continue;
-        }
-        summary.add_from_batch(rec, text);
-        slot.add(rec, options_.slow_ms);
-        ++by_format[static_cast<size_t>(rec.format)];
-        if (rec.level >= parse::Level::kError && errors.size() < aggregate::LiveWindows::kMaxRecentErrors) {
-          errors.push_back({now_us, rec.has_time ? rec.unix_us : 0, std::string(parse::level_name(rec.level)),
-                            std::string(rec.service), std::string(rec.message.substr(0, 500))});
-        }
-        if (sink_ != nullptr) sinks::append_rows(line, rec, batch.received_us, rows);
-      }
+      const auto source_id = static_cast<uint32_t>(batch.source);
+      parse::for_each_line(
+          text, options_.max_line_bytes, parser, text.data() + text.size(), rec,
+          [&](const parse::LogRecord& r, std::string_view line, uint64_t) {
+            ++lines;
+            summary.add_from_batch(r, text);
+            slot.add(r, options_.slow_ms);
+            ++by_format[static_cast<size_t>(r.format)];
+            if (r.level >= parse::Level::kError &&
+                errors.size() < aggregate::LiveWindows::kMaxRecentErrors) {
+              errors.push_back({now_us, r.has_time ? r.unix_us : 0,
+                                std::string(parse::level_name(r.level)), std::string(r.service),
+                                std::string(r.message.substr(0, 500))});
+            }
+            if (!sinks_.empty()) sinks::append_rows(line, r, batch.received_us, rows);
+          },
+          [&](parse::ParseError why, std::string_view line, uint64_t index) {
+            summary.add_malformed(
+                aggregate::LinePosition{source_id, batch.request_seq, static_cast<uint32_t>(index)},
+                why, line);
+            ++lines;
+            ++slot.malformed;
+            ++by_reason[static_cast<size_t>(why)];
+          });
       summary.end_batch();  // pending messages point into this batch
     }
   }  // the summary's lock: not held while the sink may block
@@ -199,7 +184,11 @@ void IngestPipeline::process(const std::vector<IngestBatch>& round, WorkerState&
   for (size_t i = 0; i < by_reason.size(); ++i) {
     if (by_reason[i] != 0) counters_.malformed_by_reason[i].fetch_add(by_reason[i], std::memory_order_relaxed);
   }
-  if (sink_ != nullptr && !rows.empty()) sink_->push(std::move(rows));
+  if (!rows.empty() && !sinks_.empty()) {
+    // Each output gets the round's rows; the last one takes them.
+    for (size_t i = 0; i + 1 < sinks_.size(); ++i) sinks_[i]->push(rows);
+    sinks_.back()->push(std::move(rows));
+  }
   // Counted after the push: a line is "processed" once its rows are handed on.
   counters_.processed_lines.fetch_add(lines, std::memory_order_relaxed);
   counters_.processed_batches.fetch_add(round.size(), std::memory_order_relaxed);
@@ -215,8 +204,11 @@ aggregate::Summary IngestPipeline::summary() const {
   // Samples name the request they came in (there is no file, and no ledger:
   // a request's lines are numbered within it).
   for (auto& s : out.samples.samples()) {
-    s.file = fmt::format("{} request {}", ingest_source_name(static_cast<IngestSource>(s.position.source_id)),
-                         s.position.batch_seq);
+    const size_t source = s.position.source_id;
+    s.file = fmt::format(
+        "{} request {}",
+        source < options_.source_names.size() ? options_.source_names[source] : "unknown",
+        s.position.batch_seq);
     s.line = s.position.line_in_batch + 1;
   }
   return out;

@@ -5,7 +5,8 @@
 //                              (policy: reject -> 429/503)       | parse each line
 //                                                                 +--> Summary (per worker)
 //                                                                 +--> LiveWindows (per batch)
-//                                                                 +--> RowSink (database), optional
+//                                                                 +--> every output
+//                                                                 (sinks/output.h)
 //
 // A handler acknowledges a request only after offer() accepted its batch, and
 // close() drains every accepted batch through the workers (and into the row
@@ -35,21 +36,22 @@
 
 namespace logstreamer::engine {
 
-enum class IngestSource : uint8_t { kLogdrain = 0, kIngest = 1 };
-inline constexpr size_t kIngestSourceCount = 2;
-constexpr const char* ingest_source_name(IngestSource s) {
-  return s == IngestSource::kLogdrain ? "logdrain" : "ingest";
-}
+// Where a batch came from: the index of serve's input that received it, in
+// IngestOptions::source_names (which names them in /metrics and samples).
+using IngestSource = uint8_t;
+inline constexpr size_t kMaxIngestSources = 8;
 
 struct IngestBatch {
   core::Batch text;  // lines, each ended by '\n'
-  IngestSource source = IngestSource::kIngest;
+  IngestSource source = 0;
   uint32_t lines = 0;
   uint64_t request_seq = 0;
   int64_t received_us = 0;
 };
 
 struct IngestOptions {
+  // One name per input, by IngestSource index (at most kMaxIngestSources).
+  std::vector<std::string> source_names = {"ingest"};
   size_t queue_lines = 200000;  // capacity, in lines
   // ... and in bytes of queued text: a few huge lines must not slip under the
   // line count. Over it, offer() answers kRejected whatever the policy
@@ -64,9 +66,10 @@ struct IngestOptions {
 };
 
 struct IngestCounters {
-  std::array<std::atomic<uint64_t>, kIngestSourceCount> accepted_lines{};
-  std::array<std::atomic<uint64_t>, kIngestSourceCount> rejected_lines{};  // queue full
-  std::array<std::atomic<uint64_t>, kIngestSourceCount> dropped_lines{};   // drop policies
+  // By source (IngestSource); only the first options().source_names.size() are used.
+  std::array<std::atomic<uint64_t>, kMaxIngestSources> accepted_lines{};
+  std::array<std::atomic<uint64_t>, kMaxIngestSources> rejected_lines{};  // queue full
+  std::array<std::atomic<uint64_t>, kMaxIngestSources> dropped_lines{};   // drop policies
   std::array<std::atomic<uint64_t>, parse::kFormatCount> parsed_by_format{};
   std::array<std::atomic<uint64_t>, static_cast<size_t>(parse::ParseError::kCount)> malformed_by_reason{};
   std::atomic<uint64_t> processed_lines{0};
@@ -75,7 +78,9 @@ struct IngestCounters {
 
 class IngestPipeline {
  public:
-  IngestPipeline(IngestOptions options, sinks::RowSink* sink);
+  // `sinks`: where each round's rows go, in order (serve's outputs); none:
+  // rows are not built at all.
+  explicit IngestPipeline(IngestOptions options, std::vector<sinks::RowSink*> sinks = {});
   ~IngestPipeline();
   IngestPipeline(const IngestPipeline&) = delete;
   IngestPipeline& operator=(const IngestPipeline&) = delete;
@@ -123,7 +128,7 @@ class IngestPipeline {
   void release_state(WorkerState* state);
 
   IngestOptions options_;
-  sinks::RowSink* sink_;
+  const std::vector<sinks::RowSink*> sinks_;
   core::BoundedQueue<IngestBatch> queue_;
   core::WorkerPool pool_;
   core::BusyMeter busy_;  // workers' busy time, for the autoscaler

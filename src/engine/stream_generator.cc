@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <queue>
 
-#include "sources/synthetic_lines.h"
+#include "engine/synthetic_lines.h"
 
 namespace logstreamer::engine {
 namespace {
@@ -14,9 +14,15 @@ constexpr size_t kChunkPool = 4096;
 
 StreamGenerator::StreamGenerator(StreamOptions options, core::BoundedQueue<EventBatch>& out)
     : options_(options), out_(out) {
-  sources::SyntheticLines lines(sources::SyntheticOptions{.seed = options.seed});
+  if (options_.replay != nullptr) {
+    chunks_ = options_.replay;
+    return;
+  }
+  auto pool = std::make_shared<std::vector<std::string>>();
+  chunks_ = pool;
+  engine::SyntheticLines lines(engine::SyntheticOptions{.seed = options.seed});
   fmt::memory_buffer line;
-  chunks_.reserve(kChunkPool);
+  pool->reserve(kChunkPool);
   for (size_t i = 0; i < kChunkPool; ++i) {
     // Whole lines up to chunk_size bytes. A line longer than the whole chunk
     // is passed over (a cut line would not parse); after many tries (a chunk
@@ -38,14 +44,18 @@ StreamGenerator::StreamGenerator(StreamOptions options, core::BoundedQueue<Event
         chunk.push_back('\n');
       }
     }
-    chunks_.push_back(std::move(chunk));
+    pool->push_back(std::move(chunk));
   }
 }
 
 void StreamGenerator::start(size_t threads) {
   threads = std::clamp<size_t>(threads, 1, std::max<size_t>(1, options_.streams));
+  started_threads_ = threads;
   for (size_t t = 0; t < threads; ++t) {
-    threads_.emplace_back([this, t, threads](std::stop_token stop) { run(stop, t, threads); });
+    threads_.emplace_back([this, t, threads](std::stop_token stop) {
+      run(stop, t, threads);
+      finished_threads_.fetch_add(1, std::memory_order_acq_rel);
+    });
   }
 }
 
@@ -91,7 +101,10 @@ void StreamGenerator::run(std::stop_token stop, size_t thread_index, size_t thre
   EventBatch batch;
   Clock::time_point batch_started{};
   uint64_t turn = 0;
-  size_t chunk_index = random(chunks_.size());
+  const std::vector<std::string>& chunks = *chunks_;
+  const uint64_t replay_total =
+      options_.replay != nullptr ? chunks.size() * options_.replay_loops : 0;
+  size_t chunk_index = random(chunks.size());
   while (!stop.stop_requested() && !due.empty()) {
     auto now = Clock::now();
     // Open loop: the rate alone paces emission (streams take turns);
@@ -114,10 +127,17 @@ void StreamGenerator::run(std::stop_token stop, size_t thread_index, size_t thre
         }
       }
     }
+    size_t next_chunk = chunk_index;
+    if (options_.replay != nullptr) {  // the file in order, over every thread
+      const uint64_t ticket = next_ticket_.fetch_add(1, std::memory_order_relaxed);
+      if (ticket >= replay_total) break;
+      next_chunk = static_cast<size_t>(ticket % chunks.size());
+    } else {
+      chunk_index = (chunk_index + 1) % chunks.size();
+    }
     const size_t stream = due.top().second;
     due.pop();
-    const std::string& chunk = chunks_[chunk_index];
-    chunk_index = (chunk_index + 1) % chunks_.size();
+    const std::string& chunk = chunks[next_chunk];
     if (batch.events.empty()) batch_started = Clock::now();
     batch.events.push_back(Event{static_cast<uint32_t>(batch.text.size()), static_cast<uint32_t>(chunk.size()),
                                  steady_ns()});

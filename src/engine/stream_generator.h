@@ -14,11 +14,16 @@
 // 0.5/1/2 ms before emitting (adaptive_steps), so an in-process producer
 // settles instead of dropping.
 //
+// Replay: the chunks of a real file (engine/replay_chunks.h), each emitted
+// once per loop in file order over all streams, then emission ends
+// (exhausted()).
+//
 // stop() ends emission, offers the pending batches and joins the threads.
 #include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <stop_token>
 #include <string>
@@ -48,6 +53,10 @@ struct StreamOptions {
   std::vector<AdaptiveStep> adaptive_steps = {{0.95, std::chrono::microseconds(2000)},
                                               {0.90, std::chrono::microseconds(1000)},
                                               {0.80, std::chrono::microseconds(500)}};
+  // Replay (bench --replay): emit these chunks in order, `replay_loops` times
+  // over, then stop emitting; null: synthetic lines.
+  std::shared_ptr<const std::vector<std::string>> replay;
+  uint64_t replay_loops = 1;
   uint64_t seed = 1;
   std::optional<parse::Format> format = parse::Format::kPlain;  // nullopt: all formats, mixed
 };
@@ -67,6 +76,12 @@ class StreamGenerator {
   void stop();
 
   uint64_t produced() const { return produced_.load(std::memory_order_relaxed); }
+  // Replay only: every chunk was emitted `replay_loops` times (and the last
+  // batches offered); the generator threads have ended.
+  bool exhausted() const {
+    return options_.replay != nullptr && started_threads_ > 0 &&
+           finished_threads_.load(std::memory_order_acquire) == started_threads_;
+  }
   uint64_t batches() const { return batches_.load(std::memory_order_relaxed); }
 
  private:
@@ -76,7 +91,10 @@ class StreamGenerator {
   StreamOptions options_;
   std::function<bool()> pause_gate_;  // empty: always pause by the steps
   core::BoundedQueue<EventBatch>& out_;
-  std::vector<std::string> chunks_;  // the pool
+  std::shared_ptr<const std::vector<std::string>> chunks_;  // the pool (or the replayed file)
+  std::atomic<uint64_t> next_ticket_{0};  // replay: the next chunk to emit, over all loops
+  size_t started_threads_ = 0;
+  std::atomic<size_t> finished_threads_{0};
   std::atomic<uint64_t> produced_{0};
   std::atomic<uint64_t> batches_{0};  // batches flushed to the queue
   std::vector<std::jthread> threads_;

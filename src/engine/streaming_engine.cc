@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "parse/line_loop.h"
 #include "parse/line_parser.h"
 
 namespace logstreamer::engine {
@@ -52,6 +53,7 @@ void StreamingEngine::worker_loop(std::stop_token stop) {
   aggregate::Summary summary;  // this worker's own, merged at exit
   uint64_t rng = reinterpret_cast<uintptr_t>(&rec) | 1;
   uint64_t lines = 0, malformed = 0;
+  uint64_t events_seen = 0;  // numbers malformed samples
   while (!stop.stop_requested()) {
     if (pool_.should_retire()) break;  // the autoscaler retired us, between batches
     std::optional<EventBatch> batch = queue_.pop_for(20ms);
@@ -74,23 +76,21 @@ void StreamingEngine::worker_loop(std::stop_token stop) {
         std::this_thread::sleep_for(std::chrono::milliseconds(options_.work_min_ms + rng % span));
       }
       const std::string_view text = batch->event_text(e);
-      size_t pos = 0;
-      while (pos < text.size()) {
-        size_t end = text.find('\n', pos);
-        if (end == std::string_view::npos) end = text.size();
-        if (end > pos) {
-          ++lines;
-          const std::string_view line = text.substr(pos, end - pos);
-          // The batch's text may be read up to its end (the next events):
-          // the parsers and the masking then work in place, as in analyze.
-          if (parser.parse(line, rec, text_end) == parse::ParseError::kOk) {
-            summary.add_from_batch(rec, batch->text);
-          } else {
+      // The batch's text may be read up to its end (the next events): the
+      // parsers and the masking then work in place, as in analyze.
+      parse::for_each_line(
+          text, options_.max_line_bytes, parser, text_end, rec,
+          [&](const parse::LogRecord& r, std::string_view, uint64_t) {
+            ++lines;
+            summary.add_from_batch(r, batch->text);
+          },
+          [&](parse::ParseError why, std::string_view line, uint64_t index) {
+            ++lines;
             ++malformed;
-          }
-        }
-        pos = end + 1;
-      }
+            summary.add_malformed(
+                aggregate::LinePosition{0, events_seen, static_cast<uint32_t>(index)}, why, line);
+          });
+      ++events_seen;
       finished_ns = steady_ns();  // one clock read per event
       batch_latency.add(static_cast<double>(finished_ns - e.created_ns) / 1e6);
       ++done;

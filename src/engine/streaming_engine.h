@@ -44,6 +44,7 @@ struct EngineOptions {
   uint64_t work_min_ms = 0;    // simulated processing time per event: uniform in [min, max]
   uint64_t work_max_ms = 0;
   std::chrono::milliseconds shutdown_timeout{10000};
+  size_t max_line_bytes = 1 << 20;  // longer lines are malformed, as analyze's default
 };
 
 struct EngineReport {
@@ -85,6 +86,9 @@ class StreamingEngine {
   void force_stop();    // at once
   EngineReport finish();
   EngineSnapshot snapshot();
+  // Replay: every line of the file was emitted (--loops times); request_stop()
+  // then drains what is queued.
+  bool source_exhausted() const { return generator_.exhausted(); }
 
   using OnScale = core::Autoscaler::OnDecision;
   void set_on_scale(OnScale f) { on_scale_ = std::move(f); }

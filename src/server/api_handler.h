@@ -1,36 +1,43 @@
 #pragma once
-// ApiHandler: the routes of `serve`.
+// ApiHandler: the routes of `serve`, as a table (routes_), and the checks
+// every request passes before its route runs.
 //
-//   POST /logdrains   Heroku logplex drains (application/logplex-1)
-//   POST /ingest      NDJSON or plain text lines
+//   POST <input>      every HTTP input of server/inputs/input_list.cc:
+//                     /logdrains (Heroku logplex), /ingest (NDJSON or plain)
 //   GET  /metrics     Prometheus text format
 //   GET  /api/summary the analyze summary, live
 //   GET  /api/stats   windowed stats (1, 5, 60 min), pipeline health, alerts
-//   GET  /api/events  stored events (SQLite), filtered, cursor-paged
+//   GET  /api/events  stored events (any EventReader), filtered, cursor-paged
 //   GET  /api/stream  the /api/stats document every second (Server-Sent Events)
 //   GET  /healthz     alive;  GET /readyz  ready for traffic
 //   GET  /            the dashboard (embedded assets)
 //
-// Every error is a JSON body with the status code that says what went wrong.
-// For drains, Heroku drops a batch for good on any 4xx but 429, so only bad
-// credentials (401/403) and a wrong content type (415) are 4xx there; bad
-// frames are counted and sampled and the request succeeds for the rest.
+// Writes (the inputs) need writer credentials (401) and healthy durable
+// outputs (503 with Retry-After); reads under /api and /metrics need an API
+// key when keys are configured, and are rate limited per key (429). Every
+// error is a JSON body with the status code that says what went wrong.
+//
+// Thread-safety: handle() runs on every I/O thread at once; the views read
+// atomics and the pipeline's locked state.
 #include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "engine/ingest_pipeline.h"
 #include "server/alerts.h"
 #include "server/auth.h"
-#include "server/frame_dedupe.h"
 #include "server/http_server.h"
+#include "server/http_util.h"
+#include "server/inputs/http_input.h"
 #include "server/rate_limiter.h"
-#include "sinks/db_writer.h"
-#include "sinks/sqlite_store.h"
+#include "sinks/event_reader.h"
+#include "sinks/output.h"
 
 namespace logstreamer::server {
 
@@ -47,15 +54,12 @@ struct ApiOptions {
 struct ApiDeps {
   engine::IngestPipeline* pipeline = nullptr;
   AlertTracker* alerts = nullptr;
-  sinks::DbWriter* db = nullptr;        // null: no storage
-  sinks::SqliteStore* reader = nullptr;  // read connection for /api/events
+  std::vector<sinks::Output*> outputs;   // where rows go; empty: nothing stored
+  sinks::EventReader* events = nullptr;  // for /api/events; null: 404
   const ServerCounters* server = nullptr;
 };
 
-// Endpoints counted in /metrics (logstreamer_http_responses_total).
-enum class Endpoint : uint8_t { kLogdrains, kIngest, kMetrics, kApi, kStream, kHealth, kDashboard, kOther, kCount };
-
-class ApiHandler final : public Handler {
+class ApiHandler final : public Handler, public IntakeGate {
  public:
   ApiHandler(ApiDeps deps, Credentials creds, ApiOptions options);
 
@@ -68,37 +72,42 @@ class ApiHandler final : public Handler {
   // /readyz's verdict; `why` lists the reasons when not ready.
   bool ready(std::string& why) const;
   void set_draining() { draining_.store(true); }
+  // "POST /logdrains", ...: the inputs, for reports.
+  std::vector<std::string> input_routes() const;
+
+  std::optional<Reply> decode_body(Request& req) override;
 
  private:
-  Reply route(Request& req, Endpoint& endpoint);
-  Reply logdrains(Request& req);
-  Reply ingest(Request& req);
+  enum class Access : uint8_t { kOpen, kReader, kWriter };
+  struct Route {
+    std::string_view path;    // exact; or a prefix, when it ends in '/'
+    beast_http::verb method;  // GET routes answer HEAD too
+    Access access;
+    size_t endpoint;  // index into endpoint_labels_ (responses in /metrics)
+    std::function<Reply(Request&)> run;
+  };
+  void build_routes();
+  Reply route(Request& req, size_t& endpoint);
   Reply events(const Request& req);
   std::optional<Reply> check_reader(const Request& req);
   std::optional<Reply> check_writer(const Request& req);
-  // 503 while the database fails (see --ack queued in the README).
+  // 503 while a durable output fails.
   std::optional<Reply> check_storage(unsigned version) const;
-  // Inflates a gzip body in place; a reply when it cannot.
-  std::optional<Reply> decode_body(Request& req);
 
   ApiDeps deps_;
   Authenticator auth_;
   ApiOptions options_;
   RateLimiter limiter_;
-  FrameDedupe dedupe_;
+  std::vector<std::unique_ptr<HttpInput>> inputs_;
+  std::vector<Route> routes_;
+  std::vector<std::string_view> endpoint_labels_;  // the inputs', then the fixed ones
+  size_t dashboard_endpoint_ = 0, other_endpoint_ = 0;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   int64_t started_unix_s_;
   std::atomic<bool> draining_{false};
-  std::atomic<uint64_t> request_seq_{0};
-  mutable std::mutex reader_mutex_;
-
-  struct LogplexCounters {
-    std::atomic<uint64_t> requests{0}, frames{0}, malformed_frames{0}, msg_count_mismatches{0}, duplicates{0};
-    std::atomic<uint64_t> drop_count{0}, lost_count{0};  // what Logplex says it dropped or lost
-  } logplex_;
-  std::atomic<uint64_t> ingest_malformed_{0};
-  std::array<std::array<std::atomic<uint64_t>, 6>, static_cast<size_t>(Endpoint::kCount)> responses_{};
-  std::atomic<int64_t> last_mismatch_log_{0};
+  mutable std::mutex events_mutex_;  // EventReader calls are serialised
+  // Responses by endpoint and status class (other, 1xx .. 5xx).
+  std::unique_ptr<std::array<std::atomic<uint64_t>, 6>[]> responses_;
 };
 
 }  // namespace logstreamer::server

@@ -1,7 +1,8 @@
 #include "server/http_server.h"
 
+#include "server/connection_registry.h"
+
 #include <list>
-#include <unordered_map>
 
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
@@ -13,7 +14,7 @@
 #include <boost/beast/ssl.hpp>
 #include <fmt/format.h>
 
-#include "sinks/json_escape.h"
+#include "text/json_escape.h"
 
 namespace logstreamer::server {
 
@@ -27,91 +28,20 @@ Response json_error(http::status status, std::string_view message, unsigned vers
   res.set(http::field::content_type, "application/json");
   fmt::memory_buffer body;
   fmt::format_to(std::back_inserter(body), "{{\"error\":");
-  sinks::append_json_string(body, message);
+  text::append_json_string(body, message);
   fmt::format_to(std::back_inserter(body), "}}\n");
   res.body() = fmt::to_string(body);
   res.prepare_payload();
   return res;
 }
 
-// A session the server can reach at shutdown without owning it.
-class SessionBase {
- public:
-  virtual ~SessionBase() = default;
-  // Runs on the session's strand: closes the connection if no request is in
-  // progress, else marks it to close after the response.
-  virtual void shutdown_if_idle() = 0;
-  // No request in flight (set on the session's strand, read by the acceptor
-  // to pick a connection to close at the cap).
-  bool idle() const { return idle_.load(std::memory_order_acquire); }
-
- protected:
-  std::atomic<bool> idle_{true};
-};
-
-// Every open session, oldest first, with counts per client address, so that
-// a new connection at a cap can close the oldest idle one (see the header).
+// What the sessions share with the server: the listener, TLS, and the
+// registry of open connections (server/connection_registry.h).
 struct HttpServer::Impl {
-  struct Entry {
-    std::weak_ptr<SessionBase> session;
-    const SessionBase* raw;  // valid while the entry exists (removed by ~Session)
-    std::string address;
-    bool evicting = false;  // told to close; no longer counted against a cap
-  };
-  using Registration = std::list<Entry>::iterator;
-
   explicit Impl(net::io_context& ioc) : acceptor(std::in_place, net::make_strand(ioc)) {}
   std::optional<tcp::acceptor> acceptor;
   std::optional<net::ssl::context> ssl;
-  std::mutex mutex;
-  std::list<Entry> sessions;                        // oldest first
-  std::unordered_map<std::string, size_t> clients;  // address -> sessions not evicting
-  size_t counted = 0;                               // sessions not evicting
-
-  // Makes room for a connection from `address` (the acceptor's strand only):
-  // false when a cap is reached and no connection there is idle.
-  bool admit(const std::string& address, const HttpLimits& limits, ServerCounters& counters) {
-    std::shared_ptr<SessionBase> victim;
-    {
-      std::lock_guard lock(mutex);
-      const size_t per_client = limits.max_connections_per_client;
-      const auto it = clients.find(address);
-      const bool client_full = per_client > 0 && it != clients.end() && it->second >= per_client;
-      if (!client_full && counted < limits.max_connections) return true;
-      for (Entry& e : sessions) {
-        if (e.evicting || !e.raw->idle() || (client_full && e.address != address)) continue;
-        victim = e.session.lock();
-        if (!victim) continue;  // being destroyed
-        mark_evicting(e);
-        break;
-      }
-    }
-    if (!victim) return false;
-    counters.connections_evicted.fetch_add(1, std::memory_order_relaxed);
-    victim->shutdown_if_idle();
-    return true;
-  }
-
-  Registration add(std::weak_ptr<SessionBase> s, const SessionBase* raw,
-                   const std::string& address) {
-    std::lock_guard lock(mutex);
-    ++clients[address];
-    ++counted;
-    return sessions.insert(sessions.end(), Entry{std::move(s), raw, address});
-  }
-  void remove(Registration it) {
-    std::lock_guard lock(mutex);
-    if (!it->evicting) mark_evicting(*it);
-    sessions.erase(it);
-  }
-
- private:
-  void mark_evicting(Entry& e) {  // under mutex: stops counting it
-    e.evicting = true;
-    --counted;
-    const auto it = clients.find(e.address);
-    if (--it->second == 0) clients.erase(it);
-  }
+  ConnectionRegistry connections;
 };
 
 namespace {
@@ -129,7 +59,7 @@ class Session : public SessionBase {
   }
   ~Session() override {
     counters_.open_connections.fetch_sub(1, std::memory_order_relaxed);
-    if (registered_) impl_.remove(registration_);
+    if (registered_) impl_.connections.remove(registration_);
   }
 
   void shutdown_if_idle() override {
@@ -141,7 +71,7 @@ class Session : public SessionBase {
   Derived& derived() { return static_cast<Derived&>(*this); }
 
   void register_self() {
-    registration_ = impl_.add(derived().weak_from_this(), this, client_.address);
+    registration_ = impl_.connections.add(derived().weak_from_this(), this, client_.address);
     registered_ = true;
     // Beast reads at most the buffer's free capacity (512 bytes at first, and
     // it stays small): a 20 kB body took ~40 recvmsg calls, a quarter of the
@@ -322,7 +252,7 @@ class Session : public SessionBase {
   std::optional<EventStream> events_;
   std::optional<net::steady_timer> timer_;       // event streams
   std::optional<net::steady_timer> body_timer_;  // the read timeout of a body
-  HttpServer::Impl::Registration registration_;
+  ConnectionRegistry::Registration registration_;
   bool registered_ = false;
   bool busy_ = false;
   bool in_flight_ = false;
@@ -456,7 +386,7 @@ void HttpServer::do_accept() {
     beast::error_code peer_ec;
     const auto peer = socket.remote_endpoint(peer_ec);
     ClientInfo client{peer_ec ? std::string{} : peer.address().to_string()};
-    if (!impl_->admit(client.address, limits_, counters_)) {
+    if (!impl_->connections.admit(client.address, limits_, counters_)) {
       counters_.connections_refused.fetch_add(1, std::memory_order_relaxed);
       // Plain HTTP only: a TLS client gets the connection closed.
       if (!impl_->ssl) {
@@ -491,14 +421,7 @@ void HttpServer::stop_accepting() {
     beast::error_code ec;
     impl_->acceptor->close(ec);
   });
-  std::vector<std::shared_ptr<SessionBase>> live;
-  {
-    std::lock_guard lock(impl_->mutex);
-    for (auto& e : impl_->sessions) {
-      if (auto s = e.session.lock()) live.push_back(std::move(s));
-    }
-  }
-  for (auto& s : live) s->shutdown_if_idle();
+  for (auto& s : impl_->connections.live()) s->shutdown_if_idle();
 }
 
 bool HttpServer::wait_idle(std::chrono::steady_clock::time_point deadline) {

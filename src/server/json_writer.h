@@ -1,7 +1,7 @@
 #pragma once
 // JsonWriter: a small streaming JSON writer for the API's documents; it
 // places commas itself, so building nested objects cannot produce invalid
-// JSON. Strings go through sinks::append_json_string (escapes, UTF-8 safety).
+// JSON. Strings go through text::append_json_string (escapes, UTF-8 safety).
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -10,7 +10,7 @@
 
 #include <fmt/format.h>
 
-#include "sinks/json_escape.h"
+#include "text/json_escape.h"
 
 namespace logstreamer::server {
 
@@ -22,14 +22,14 @@ class JsonWriter {
   JsonWriter& end_array() { return close(']'); }
   JsonWriter& key(std::string_view k) {
     comma();
-    sinks::append_json_string(out_, k);
+    text::append_json_string(out_, k);
     out_.push_back(':');
     after_key_ = true;
     return *this;
   }
   JsonWriter& value(std::string_view v) {
     comma();
-    sinks::append_json_string(out_, v);
+    text::append_json_string(out_, v);
     return *this;
   }
   JsonWriter& value(const char* v) { return value(std::string_view(v)); }

@@ -13,9 +13,10 @@ namespace logstreamer::server {
 std::string ApiHandler::metrics_text() const {
   PrometheusText p;
   const auto& c = deps_.pipeline->counters();
+  const std::vector<std::string>& sources = deps_.pipeline->options().source_names;
   p.family("logstreamer_ingest_lines", "counter", "Lines received over HTTP, by source and outcome.");
-  for (size_t i = 0; i < engine::kIngestSourceCount; ++i) {
-    const std::string_view src = engine::ingest_source_name(static_cast<engine::IngestSource>(i));
+  for (size_t i = 0; i < sources.size(); ++i) {
+    const std::string_view src = sources[i];
     p.sample("_total", {{"source", src}, {"outcome", "accepted"}}, static_cast<double>(c.accepted_lines[i].load()));
     p.sample("_total", {{"source", src}, {"outcome", "rejected"}}, static_cast<double>(c.rejected_lines[i].load()));
     p.sample("_total", {{"source", src}, {"outcome", "dropped"}}, static_cast<double>(c.dropped_lines[i].load()));
@@ -32,26 +33,17 @@ std::string ApiHandler::metrics_text() const {
   }
   p.family("logstreamer_dropped_lines", "counter", "Lines lost before processing, by reason.");
   uint64_t queue_dropped = 0, queue_rejected = 0;
-  for (size_t i = 0; i < engine::kIngestSourceCount; ++i) {
+  for (size_t i = 0; i < sources.size(); ++i) {
     queue_dropped += c.dropped_lines[i].load();
     queue_rejected += c.rejected_lines[i].load();
   }
   p.sample("_total", {{"reason", "queue_full_dropped"}}, static_cast<double>(queue_dropped));
   p.sample("_total", {{"reason", "queue_full_rejected"}}, static_cast<double>(queue_rejected));
-  p.sample("_total", {{"reason", "logplex_drop_count"}}, static_cast<double>(logplex_.drop_count.load()));
-  p.sample("_total", {{"reason", "logplex_lost_count"}}, static_cast<double>(logplex_.lost_count.load()));
-
-  p.counter("logstreamer_logplex_requests", "Logplex drain requests handled.",
-            static_cast<double>(logplex_.requests.load()));
-  p.counter("logstreamer_logplex_frames", "Logplex frames accepted.", static_cast<double>(logplex_.frames.load()));
-  p.counter("logstreamer_logplex_malformed_frames", "Logplex bodies whose framing broke off.",
-            static_cast<double>(logplex_.malformed_frames.load()));
-  p.counter("logstreamer_logplex_msg_count_mismatches",
-            "Requests whose Logplex-Msg-Count differed from the frames in the body.",
-            static_cast<double>(logplex_.msg_count_mismatches.load()));
-  p.counter("logstreamer_logplex_duplicate_requests",
-            "Retried requests acknowledged without processing (same Logplex-Frame-Id).",
-            static_cast<double>(logplex_.duplicates.load()));
+  std::vector<std::pair<std::string_view, uint64_t>> upstream;
+  for (const auto& input : inputs_) input->upstream_drops(upstream);
+  for (const auto& [reason, n] : upstream)
+    p.sample("_total", {{"reason", reason}}, static_cast<double>(n));
+  for (const auto& input : inputs_) input->write_metrics(p);
 
   const core::QueueStats qs = deps_.pipeline->queue_stats();
   p.gauge("logstreamer_queue_lines", "Lines waiting in the ingest queue.", static_cast<double>(qs.bytes));
@@ -92,9 +84,9 @@ std::string ApiHandler::metrics_text() const {
   p.sample("_count", static_cast<double>(cumulative));
 
   p.family("logstreamer_http_responses", "counter", "Responses of this server, by endpoint and status class.");
-  for (size_t e = 0; e < responses_.size(); ++e) {
+  for (size_t e = 0; e < endpoint_labels_.size(); ++e) {
     for (size_t k = 1; k < 6; ++k) {
-      p.sample("_total", {{"endpoint", kEndpointNames[e]}, {"code", kClassNames[k]}},
+      p.sample("_total", {{"endpoint", endpoint_labels_[e]}, {"code", kClassNames[k]}},
                static_cast<double>(responses_[e][k].load()));
     }
   }
@@ -110,21 +102,32 @@ std::string ApiHandler::metrics_text() const {
     p.counter("logstreamer_http_timeouts", "Slow clients cut off by the read or idle timeout.",
               static_cast<double>(s.timeouts.load()));
   }
-  if (deps_.db != nullptr) {
-    const auto& d = deps_.db->counters();
-    p.counter("logstreamer_db_rows_written", "Rows committed to the database.",
-              static_cast<double>(d.rows_written.load()));
-    p.counter("logstreamer_db_transactions", "Database transactions committed.",
-              static_cast<double>(d.transactions.load()));
-    p.counter("logstreamer_db_failures", "Failed database transactions (each is retried).",
-              static_cast<double>(d.failures.load()));
-    p.gauge("logstreamer_db_queue_rows", "Rows waiting for the database writer.",
-            static_cast<double>(deps_.db->queued_rows()));
-    p.gauge("logstreamer_db_queue_bytes", "Bytes of rows waiting for the database writer.",
-            static_cast<double>(deps_.db->queued_bytes()));
-    p.family("logstreamer_db_up", "gauge", "1 while database writes succeed.");
-    p.sample("", deps_.db->healthy() ? 1 : 0);
-  }
+  // Every output, labelled by its name (output="sqlite").
+  std::vector<std::pair<std::string_view, sinks::OutputProbe>> outputs;
+  for (const sinks::Output* o : deps_.outputs) outputs.emplace_back(o->name(), o->probe());
+  auto per_output = [&](const char* name, const char* type, const char* help, auto value) {
+    if (outputs.empty()) return;
+    p.family(name, type, help);
+    for (const auto& [output, probe] : outputs) {
+      p.sample(std::string_view(type) == "counter" ? "_total" : "", {{"output", output}},
+               static_cast<double>(value(probe)));
+    }
+  };
+  using Probe = sinks::OutputProbe;
+  per_output("logstreamer_db_rows_written", "counter", "Rows committed to the database.",
+             [](const Probe& o) { return o.rows_written; });
+  per_output("logstreamer_db_transactions", "counter", "Database transactions committed.",
+             [](const Probe& o) { return o.transactions; });
+  per_output("logstreamer_db_failures", "counter",
+             "Failed database transactions (each is retried).",
+             [](const Probe& o) { return o.failures; });
+  per_output("logstreamer_db_queue_rows", "gauge", "Rows waiting for the database writer.",
+             [](const Probe& o) { return o.queued_rows; });
+  per_output("logstreamer_db_queue_bytes", "gauge",
+             "Bytes of rows waiting for the database writer.",
+             [](const Probe& o) { return o.queued_bytes; });
+  per_output("logstreamer_db_up", "gauge", "1 while database writes succeed.",
+             [](const Probe& o) { return o.healthy ? 1 : 0; });
   p.gauge("logstreamer_alerts_active", "Alerts active now.", static_cast<double>(deps_.alerts->active().size()));
 
   const ProcessStats ps = read_process_stats();

@@ -113,7 +113,7 @@ std::string ApiHandler::stats_json() const {
   const auto& c = deps_.pipeline->counters();
   const core::QueueStats qs = deps_.pipeline->queue_stats();
   uint64_t accepted = 0, rejected = 0, dropped = 0, malformed = 0;
-  for (size_t i = 0; i < engine::kIngestSourceCount; ++i) {
+  for (size_t i = 0; i < deps_.pipeline->options().source_names.size(); ++i) {
     accepted += c.accepted_lines[i].load();
     rejected += c.rejected_lines[i].load();
     dropped += c.dropped_lines[i].load();
@@ -133,14 +133,39 @@ std::string ApiHandler::stats_json() const {
   w.field("rejected_lines", rejected);
   w.field("dropped_lines", dropped);
   w.field("malformed_lines", malformed);
+  // "database": the durable outputs together (the dashboard's line);
+  // "outputs": each one.
+  uint64_t rows_written = 0, queued_rows = 0;
+  bool durable = false, healthy = true;
+  for (const sinks::Output* o : deps_.outputs) {
+    if (!o->durable()) continue;
+    const sinks::OutputProbe probe = o->probe();
+    durable = true;
+    healthy = healthy && probe.healthy;
+    rows_written += probe.rows_written;
+    queued_rows += probe.queued_rows;
+  }
   w.key("database").begin_object();
-  w.field("enabled", deps_.db != nullptr);
-  if (deps_.db != nullptr) {
-    w.field("healthy", deps_.db->healthy());
-    w.field("rows_written", deps_.db->counters().rows_written.load());
-    w.field("queued_rows", static_cast<uint64_t>(deps_.db->queued_rows()));
+  w.field("enabled", durable);
+  if (durable) {
+    w.field("healthy", healthy);
+    w.field("rows_written", rows_written);
+    w.field("queued_rows", queued_rows);
   }
   w.end_object();
+  w.key("outputs").begin_array();
+  for (const sinks::Output* o : deps_.outputs) {
+    const sinks::OutputProbe probe = o->probe();
+    w.begin_object()
+        .field("name", o->name())
+        .field("durable", o->durable())
+        .field("healthy", probe.healthy)
+        .field("rows_written", probe.rows_written)
+        .field("queued_rows", probe.queued_rows)
+        .field("failures", probe.failures)
+        .end_object();
+  }
+  w.end_array();
   w.end_object();
 
   w.key("alerts").begin_object();

@@ -7,7 +7,8 @@
 
 #include "aggregate/absl_key.h"
 #include "parse/timestamp.h"
-#include "sinks/json_escape.h"
+#include "text/json_escape.h"
+#include "text/number_format.h"
 
 namespace logstreamer::sinks {
 namespace {
@@ -98,7 +99,7 @@ void activity(std::string& out, const aggregate::Summary& s) {
   section(out, fmt::format("Activity ({} per row, UTC)", row_size_name(step_min)));
   if (before > 0) {
     fmt::format_to(std::back_inserter(out), "  {:<16}  {:>12}  lines earlier, from {}\n", "before",
-                   with_commas(before), hhmm(minutes.front().first));
+                   text::with_commas(before), hhmm(minutes.front().first));
   }
   for (size_t r = 0; r < rows.size(); ++r) {
     const int64_t row_start = start + static_cast<int64_t>(r) * step;
@@ -113,43 +114,15 @@ void activity(std::string& out, const aggregate::Summary& s) {
       }
     }
     fmt::format_to(std::back_inserter(out), "  {}  {:>12}  {:>9} err  {}\n", hhmm(row_start),
-                   with_commas(rows[r]), with_commas(errors[r]), bar(rows[r], max));
+                   text::with_commas(rows[r]), text::with_commas(errors[r]), bar(rows[r], max));
   }
   if (after > 0) {
     fmt::format_to(std::back_inserter(out), "  {:<16}  {:>12}  lines later, until {}\n", "after",
-                   with_commas(after), hhmm(minutes.back().first));
+                   text::with_commas(after), hhmm(minutes.back().first));
   }
 }
 
 }  // namespace
-
-std::string with_commas(uint64_t n) {
-  std::string digits = std::to_string(n);
-  std::string out;
-  const size_t lead = digits.size() % 3;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i != 0 && i >= lead && (i - lead) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
-
-std::string human_bytes(double bytes) {
-  const char* units[] = {"B", "KB", "MB", "GB", "TB"};
-  size_t u = 0;
-  while (bytes >= 1000 && u + 1 < std::size(units)) {
-    bytes /= 1000;
-    ++u;
-  }
-  return u == 0 ? fmt::format("{:.0f} B", bytes) : fmt::format("{:.2f} {}", bytes, units[u]);
-}
-
-std::string human_count(double n) {
-  if (n >= 1e9) return fmt::format("{:.2f}G", n / 1e9);
-  if (n >= 1e6) return fmt::format("{:.2f}M", n / 1e6);
-  if (n >= 1e4) return fmt::format("{:.1f}k", n / 1e3);
-  return fmt::format("{:.0f}", n);
-}
 
 std::string console_report(const RunReport& report) {
   const aggregate::Summary& s = *report.summary;
@@ -162,17 +135,18 @@ std::string console_report(const RunReport& report) {
     partial += fmt::format(" ({} INPUT{} FAILED: partial summary)", report.errors.size(),
                            report.errors.size() == 1 ? "" : "S");
   }
-  fmt::format_to(it, "logstreamer {}{}: {} lines, {} in {:.2f} s ({} lines/s, {}/s)\n",
-                 report.command, partial, with_commas(total),
-                 human_bytes(static_cast<double>(report.bytes_read)), report.elapsed_seconds,
-                 human_count(report.lines_per_second()),
-                 human_bytes(report.elapsed_seconds > 0
-                                 ? static_cast<double>(report.bytes_read) / report.elapsed_seconds
-                                 : 0));
-  fmt::format_to(it, "  parsed {} ({:.2f}%)   malformed {}\n", with_commas(s.parsed),
-                 percent(s.parsed, total), with_commas(s.malformed));
+  fmt::format_to(
+      it, "logstreamer {}{}: {} lines, {} in {:.2f} s ({} lines/s, {}/s)\n", report.command,
+      partial, text::with_commas(total), text::human_bytes(static_cast<double>(report.bytes_read)),
+      report.elapsed_seconds, text::human_count(report.lines_per_second()),
+      text::human_bytes(report.elapsed_seconds > 0
+                            ? static_cast<double>(report.bytes_read) / report.elapsed_seconds
+                            : 0));
+  fmt::format_to(it, "  parsed {} ({:.2f}%)   malformed {}\n", text::with_commas(s.parsed),
+                 percent(s.parsed, total), text::with_commas(s.malformed));
   for (const InputError& e : report.errors) {
-    fmt::format_to(it, "  failed: {}: {}\n", printable(e.input, 100), printable(e.reason, 200));
+    fmt::format_to(it, "  failed: {}: {}\n", text::printable(e.input, 100),
+                   text::printable(e.reason, 200));
   }
   if (s.has_time()) {
     fmt::format_to(it, "  time range {} .. {}\n", parse::format_rfc3339(s.first_us),
@@ -184,18 +158,19 @@ std::string console_report(const RunReport& report) {
   for (size_t i = parse::kLevelCount; i-- > 0;) {
     if (s.levels[i] == 0) continue;
     fmt::format_to(it, "  {:<7} {:>14} {:>6.2f}%  {}\n", parse::kLevelNames[i],
-                   with_commas(s.levels[i]), percent(s.levels[i], s.parsed),
+                   text::with_commas(s.levels[i]), percent(s.levels[i], s.parsed),
                    bar(s.levels[i], max_level));
   }
 
   const auto services = s.services.sorted();
   section(out, fmt::format("Services ({} distinct{})", services.size(),
                            s.services.overflow() > 0
-                               ? fmt::format(", {} lines past the cap", with_commas(s.services.overflow()))
+                               ? fmt::format(", {} lines past the cap",
+                                             text::with_commas(s.services.overflow()))
                                : std::string()));
   for (size_t i = 0; i < services.size() && i < report.top_n; ++i) {
-    fmt::format_to(it, "  {:<28} {:>14} {:>6.2f}%\n", printable(services[i].first, 28),
-                   with_commas(services[i].second), percent(services[i].second, s.parsed));
+    fmt::format_to(it, "  {:<28} {:>14} {:>6.2f}%\n", text::printable(services[i].first, 28),
+                   text::with_commas(services[i].second), percent(services[i].second, s.parsed));
   }
   if (services.size() > report.top_n) {
     fmt::format_to(it, "  ... {} more (see --output JSON)\n", services.size() - report.top_n);
@@ -204,30 +179,32 @@ std::string console_report(const RunReport& report) {
   section(out, "Formats");
   for (size_t i = 0; i < parse::kFormatCount; ++i) {
     if (s.formats[i] == 0) continue;
-    fmt::format_to(it, "  {:<12} {:>14}\n", parse::kFormatNames[i], with_commas(s.formats[i]));
+    fmt::format_to(it, "  {:<12} {:>14}\n", parse::kFormatNames[i],
+                   text::with_commas(s.formats[i]));
   }
 
   activity(out, s);
 
   if (s.http && s.http->requests > 0) {
     const aggregate::HttpSummary& h = *s.http;
-    section(out, fmt::format("HTTP requests: {}", with_commas(h.requests)));
-    fmt::format_to(it, "  status   2xx {}   3xx {}   4xx {}   5xx {}\n", with_commas(h.status_classes[2]),
-                   with_commas(h.status_classes[3]), with_commas(h.status_classes[4]),
-                   with_commas(h.status_classes[5]));
+    section(out, fmt::format("HTTP requests: {}", text::with_commas(h.requests)));
+    fmt::format_to(it, "  status   2xx {}   3xx {}   4xx {}   5xx {}\n",
+                   text::with_commas(h.status_classes[2]), text::with_commas(h.status_classes[3]),
+                   text::with_commas(h.status_classes[4]), text::with_commas(h.status_classes[5]));
     const auto& r = h.response_ms;
     if (r.count() > 0) {
       fmt::format_to(it, "  response ms   p50 {:.1f}   p90 {:.1f}   p95 {:.1f}   p99 {:.1f}   max {:.1f}   mean {:.1f}\n",
                      r.quantile(0.5), r.quantile(0.9), r.quantile(0.95), r.quantile(0.99), r.max(), r.mean());
     }
-    if (h.bytes > 0) fmt::format_to(it, "  bytes sent    {}\n", human_bytes(static_cast<double>(h.bytes)));
+    if (h.bytes > 0)
+      fmt::format_to(it, "  bytes sent    {}\n", text::human_bytes(static_cast<double>(h.bytes)));
     for (const auto& [code, n] : h.error_codes.sorted(report.top_n)) {
-      fmt::format_to(it, "  error {:<8} {:>12}\n", printable(code, 8), with_commas(n));
+      fmt::format_to(it, "  error {:<8} {:>12}\n", text::printable(code, 8), text::with_commas(n));
     }
     const auto paths = h.paths.sorted(report.top_n);
     if (!paths.empty()) fmt::format_to(it, "  top paths\n");
     for (const auto& [path, n] : paths) {
-      fmt::format_to(it, "    {:>12}  {}\n", with_commas(n), printable(path, 80));
+      fmt::format_to(it, "    {:>12}  {}\n", text::with_commas(n), text::printable(path, 80));
     }
     if (!h.dynos.empty()) fmt::format_to(it, "  dynos            requests    errors      p95 ms\n");
     std::vector<std::string> names;
@@ -235,8 +212,9 @@ std::string console_report(const RunReport& report) {
     std::sort(names.begin(), names.end());
     for (const auto& name : names) {
       const aggregate::DynoStats& d = h.dynos.find(aggregate::absl_key(name))->second;
-      fmt::format_to(it, "    {:<12} {:>12} {:>9} {:>11.1f}\n", printable(name, 12), with_commas(d.requests),
-                     with_commas(d.errors), d.response_ms.quantile(0.95));
+      fmt::format_to(it, "    {:<12} {:>12} {:>9} {:>11.1f}\n", text::printable(name, 12),
+                     text::with_commas(d.requests), text::with_commas(d.errors),
+                     d.response_ms.quantile(0.95));
     }
   }
 
@@ -245,16 +223,16 @@ std::string console_report(const RunReport& report) {
     section(out, s.top_messages.approximate() ? "Top messages (approximate: many distinct messages)"
                                               : "Top messages");
     for (const auto& [message, n] : top) {
-      fmt::format_to(it, "  {:>12}  {}\n", with_commas(n), printable(message, 100));
+      fmt::format_to(it, "  {:>12}  {}\n", text::with_commas(n), text::printable(message, 100));
     }
   }
 
   if (s.malformed > 0) {
-    section(out, fmt::format("Malformed lines: {} (first {} shown)", with_commas(s.malformed),
+    section(out, fmt::format("Malformed lines: {} (first {} shown)", text::with_commas(s.malformed),
                              std::min<uint64_t>(s.malformed, s.samples.max_samples())));
     for (const auto& sample : s.samples.sorted()) {
       fmt::format_to(it, "  {}:{}: {}: {}\n", sample.file, sample.line, sample.reason,
-                     printable(sample.text, 100));
+                     text::printable(sample.text, 100));
     }
   }
   return out;

@@ -9,11 +9,4 @@ namespace logstreamer::sinks {
 
 std::string console_report(const RunReport& report);
 
-// "12,345,678"
-std::string with_commas(uint64_t n);
-// "1.23 GB", "512 KB"
-std::string human_bytes(double bytes);
-// "14.2M", "980k", "512"
-std::string human_count(double n);
-
 }  // namespace logstreamer::sinks

@@ -26,8 +26,9 @@ void append(RowBatch& into, RowBatch&& from, size_t reserve_rows) {
 
 }  // namespace
 
-DbWriter::DbWriter(RowStore& store, DbWriterOptions options, SnapshotFn snapshot)
-    : store_(store),
+DbWriter::DbWriter(std::string name, RowStore& store, DbWriterOptions options, SnapshotFn snapshot)
+    : name_(std::move(name)),
+      store_(store),
       options_(options),
       snapshot_(std::move(snapshot)),
       // Items are the workers' row batches, weighed in bytes: memory is
@@ -35,6 +36,17 @@ DbWriter::DbWriter(RowStore& store, DbWriterOptions options, SnapshotFn snapshot
       queue_(kMaxQueuedBatches, core::FullPolicy::kBlock, options.queue_bytes) {}
 
 DbWriter::~DbWriter() { close(std::chrono::steady_clock::now()); }
+
+OutputProbe DbWriter::probe() const {
+  OutputProbe p;
+  p.rows_written = counters_.rows_written.load(std::memory_order_relaxed);
+  p.transactions = counters_.transactions.load(std::memory_order_relaxed);
+  p.failures = counters_.failures.load(std::memory_order_relaxed);
+  p.queued_rows = queued_rows();
+  p.queued_bytes = queued_bytes();
+  p.healthy = healthy();
+  return p;
+}
 
 void DbWriter::start() {
   const auto now = std::chrono::steady_clock::now();

@@ -1,6 +1,6 @@
 #pragma once
-// DbWriter: the database stage of `serve`. Workers push() parsed rows; one
-// thread commits them in transactions of up to `batch_rows` rows or every
+// DbWriter: a database as one of serve's outputs (sinks/output.h). Workers
+// push() parsed rows; one thread commits them in transactions of up to `batch_rows` rows or every
 // `batch_timeout`, whichever comes first.
 //
 // Nothing is lost to a database failure: a failed transaction is retried,
@@ -21,7 +21,7 @@
 #include <thread>
 
 #include "core/bounded_queue.h"
-#include "sinks/row_sink.h"
+#include "sinks/output.h"
 #include "sinks/row_store.h"
 
 namespace logstreamer::sinks {
@@ -45,20 +45,25 @@ struct DbWriterCounters {
   std::atomic<bool> healthy{true};
 };
 
-class DbWriter final : public RowSink {
+class DbWriter final : public Output {
  public:
   using SnapshotFn = std::function<std::string()>;
-  DbWriter(RowStore& store, DbWriterOptions options, SnapshotFn snapshot = nullptr);
+  // `name`: the database kind, for labels ("sqlite").
+  DbWriter(std::string name, RowStore& store, DbWriterOptions options,
+           SnapshotFn snapshot = nullptr);
   ~DbWriter() override;
 
-  void start();
+  std::string_view name() const override { return name_; }
+  bool durable() const override { return true; }
+  void start() override;
   void push(RowBatch rows) override;
   // Stops after committing everything queued; gives up retrying a failing
   // database at `deadline` (and says how many rows it could not store).
-  uint64_t close(std::chrono::steady_clock::time_point deadline);
+  uint64_t close(std::chrono::steady_clock::time_point deadline) override;
+  bool healthy() const override { return counters_.healthy.load(std::memory_order_acquire); }
+  OutputProbe probe() const override;
 
   const DbWriterCounters& counters() const { return counters_; }
-  bool healthy() const { return counters_.healthy.load(std::memory_order_acquire); }
   size_t queued_rows() const { return queued_rows_.load(std::memory_order_relaxed); }
   size_t queued_bytes() const { return queue_.stats().bytes; }
 
@@ -69,6 +74,7 @@ class DbWriter final : public RowSink {
   bool commit(const RowBatch& rows);
   void periodic(std::chrono::steady_clock::time_point now);
 
+  std::string name_;
   RowStore& store_;
   DbWriterOptions options_;
   SnapshotFn snapshot_;

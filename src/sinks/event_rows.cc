@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "parse/logfmt.h"
-#include "sinks/json_escape.h"
+#include "text/json_escape.h"
 
 namespace logstreamer::sinks {
 namespace {
@@ -135,9 +135,9 @@ void append_rows(std::string_view line, const parse::LogRecord& rec, int64_t rec
     while (scan.next(key, value)) {
       if (!first) json.push_back(',');
       first = false;
-      append_json_string(json, key);
+      text::append_json_string(json, key);
       json.push_back(':');
-      append_json_string(json, unquote(value));
+      text::append_json_string(json, unquote(value));
       if (req != nullptr) {
         const std::string_view v = unquote(value);
         if (key == "connect") req->connect_ms = ms_value(v);

@@ -9,7 +9,6 @@
 #include "parse/format.h"
 #include "parse/level.h"
 #include "parse/timestamp.h"
-#include "sinks/json_escape.h"
 
 namespace logstreamer::sinks {
 namespace {
@@ -51,15 +50,6 @@ CREATE TABLE IF NOT EXISTS metric_snapshots (
 );
 CREATE INDEX IF NOT EXISTS metric_snapshots_time ON metric_snapshots(time_us);
 )sql";
-
-// Statements are finalized by their owner; this resets one after each use.
-struct Reset {
-  sqlite3_stmt* s;
-  ~Reset() {
-    sqlite3_reset(s);
-    sqlite3_clear_bindings(s);
-  }
-};
 
 void bind_text(sqlite3_stmt* s, int i, std::string_view v) {
   if (v.empty()) {
@@ -108,11 +98,10 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string
 }
 
 SqliteStore::~SqliteStore() {
-  sqlite3_finalize(insert_event_);
-  sqlite3_finalize(insert_events_);
-  sqlite3_finalize(insert_request_);
-  sqlite3_finalize(insert_requests_);
-  sqlite3_finalize(insert_snapshot_);
+  for (SqliteStatement* st :
+       {&insert_event_, &insert_events_, &insert_request_, &insert_requests_, &insert_snapshot_}) {
+    *st = SqliteStatement();  // finalized before the connection closes
+  }
   sqlite3_close(db_);
 }
 
@@ -191,14 +180,14 @@ bool insert_all(const std::vector<Row>& rows, sqlite3_stmt* many, sqlite3_stmt* 
                    [&](uint32_t a, uint32_t b) { return rows[a].time_us < rows[b].time_us; });
   size_t i = 0;
   for (; i + SqliteStore::kRowsPerInsert <= rows.size(); i += SqliteStore::kRowsPerInsert) {
-    Reset reset{many};
+    StatementReset reset{many};
     for (size_t k = 0; k < SqliteStore::kRowsPerInsert; ++k) {
       bind(many, static_cast<int>(k) * columns, rows[order[i + k]]);
     }
     if (sqlite3_step(many) != SQLITE_DONE) return false;
   }
   for (; i < rows.size(); ++i) {
-    Reset reset{one};
+    StatementReset reset{one};
     bind(one, 0, rows[order[i]]);
     if (sqlite3_step(one) != SQLITE_DONE) return false;
   }
@@ -208,14 +197,14 @@ bool insert_all(const std::vector<Row>& rows, sqlite3_stmt* many, sqlite3_stmt* 
 }  // namespace
 
 absl::Status SqliteStore::prepare_writes() {
-  auto prep = [&](const std::string& sql, sqlite3_stmt** out) {
-    return sqlite3_prepare_v3(db_, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, out, nullptr) == SQLITE_OK;
+  auto prep = [&](const std::string& sql, SqliteStatement& out) {
+    return out.prepare(db_, sql.c_str(), true);
   };
-  if (!prep(multi_insert(kEventInsert, kEventValues, 1), &insert_event_) ||
-      !prep(multi_insert(kEventInsert, kEventValues, kRowsPerInsert), &insert_events_) ||
-      !prep(multi_insert(kRequestInsert, kRequestValues, 1), &insert_request_) ||
-      !prep(multi_insert(kRequestInsert, kRequestValues, kRowsPerInsert), &insert_requests_) ||
-      !prep("INSERT INTO metric_snapshots(time_us, metrics) VALUES(?,?)", &insert_snapshot_)) {
+  if (!prep(multi_insert(kEventInsert, kEventValues, 1), insert_event_) ||
+      !prep(multi_insert(kEventInsert, kEventValues, kRowsPerInsert), insert_events_) ||
+      !prep(multi_insert(kRequestInsert, kRequestValues, 1), insert_request_) ||
+      !prep(multi_insert(kRequestInsert, kRequestValues, kRowsPerInsert), insert_requests_) ||
+      !prep("INSERT INTO metric_snapshots(time_us, metrics) VALUES(?,?)", insert_snapshot_)) {
     return error("prepare");
   }
   return absl::OkStatus();
@@ -228,8 +217,12 @@ absl::Status SqliteStore::write(const RowBatch& rows) {
     exec("ROLLBACK").IgnoreError();
     return st;
   };
-  if (!insert_all(rows.events, insert_events_, insert_event_, kEventColumns, bind_event)) return fail("insert event");
-  if (!insert_all(rows.requests, insert_requests_, insert_request_, kRequestColumns, bind_request)) {
+  if (!insert_all(rows.events, insert_events_.get(), insert_event_.get(), kEventColumns,
+                  bind_event)) {
+    return fail("insert event");
+  }
+  if (!insert_all(rows.requests, insert_requests_.get(), insert_request_.get(), kRequestColumns,
+                  bind_request)) {
     return fail("insert request");
   }
   if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) return fail("commit");
@@ -237,23 +230,22 @@ absl::Status SqliteStore::write(const RowBatch& rows) {
 }
 
 absl::Status SqliteStore::write_snapshot(int64_t time_us, std::string_view metrics_json) {
-  Reset reset{insert_snapshot_};
-  sqlite3_bind_int64(insert_snapshot_, 1, time_us);
-  sqlite3_bind_text(insert_snapshot_, 2, metrics_json.data(), static_cast<int>(metrics_json.size()),
+  sqlite3_stmt* s = insert_snapshot_.get();
+  StatementReset reset{s};
+  sqlite3_bind_int64(s, 1, time_us);
+  sqlite3_bind_text(s, 2, metrics_json.data(), static_cast<int>(metrics_json.size()),
                     SQLITE_STATIC);
-  if (sqlite3_step(insert_snapshot_) != SQLITE_DONE) return error("insert snapshot");
+  if (sqlite3_step(s) != SQLITE_DONE) return error("insert snapshot");
   return absl::OkStatus();
 }
 
 absl::Status SqliteStore::delete_before(int64_t cutoff_us) {
   for (const char* table : {"events", "http_requests", "metric_snapshots"}) {
-    sqlite3_stmt* s = nullptr;
+    SqliteStatement s;
     const std::string sql = fmt::format("DELETE FROM {} WHERE time_us < ?", table);
-    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &s, nullptr) != SQLITE_OK) return error("prepare delete");
-    sqlite3_bind_int64(s, 1, cutoff_us);
-    const int rc = sqlite3_step(s);
-    sqlite3_finalize(s);
-    if (rc != SQLITE_DONE) return error("delete");
+    if (!s.prepare(db_, sql.c_str(), false)) return error("prepare delete");
+    sqlite3_bind_int64(s.get(), 1, cutoff_us);
+    if (sqlite3_step(s.get()) != SQLITE_DONE) return error("delete");
   }
   return absl::OkStatus();
 }
@@ -262,12 +254,11 @@ absl::StatusOr<int64_t> SqliteStore::count(std::string_view table) {
   if (table != "events" && table != "http_requests" && table != "metric_snapshots") {
     return absl::InvalidArgumentError("unknown table");
   }
-  sqlite3_stmt* s = nullptr;
+  SqliteStatement s;
   const std::string sql = fmt::format("SELECT count(*) FROM {}", table);
-  if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &s, nullptr) != SQLITE_OK) return error("prepare count");
+  if (!s.prepare(db_, sql.c_str(), false)) return error("prepare count");
   int64_t n = -1;
-  if (sqlite3_step(s) == SQLITE_ROW) n = sqlite3_column_int64(s, 0);
-  sqlite3_finalize(s);
+  if (sqlite3_step(s.get()) == SQLITE_ROW) n = sqlite3_column_int64(s.get(), 0);
   if (n < 0) return error("count");
   return n;
 }
@@ -283,8 +274,9 @@ absl::StatusOr<EventPage> SqliteStore::query_events(const EventQuery& q) {
   if (!q.text.empty()) sql += " AND instr(message, ?5) > 0";
   if (q.cursor) sql += " AND id < ?6";
   sql += " ORDER BY id DESC LIMIT ?7";
-  sqlite3_stmt* s = nullptr;
-  if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &s, nullptr) != SQLITE_OK) return error("prepare query");
+  SqliteStatement stmt;
+  if (!stmt.prepare(db_, sql.c_str(), false)) return error("prepare query");
+  sqlite3_stmt* s = stmt.get();
   if (!q.level.empty()) bind_text(s, 1, q.level);
   if (!q.service.empty()) bind_text(s, 2, q.service);
   if (q.since_us) sqlite3_bind_int64(s, 3, *q.since_us);
@@ -293,48 +285,29 @@ absl::StatusOr<EventPage> SqliteStore::query_events(const EventQuery& q) {
   if (q.cursor) sqlite3_bind_int64(s, 6, *q.cursor);
   sqlite3_bind_int64(s, 7, static_cast<int64_t>(q.limit));
 
-  EventPage page;
-  fmt::memory_buffer out;
-  out.push_back('[');
-  int64_t last_id = 0;
-  int rc;
-  auto str_or_null = [&](int col) {
-    if (sqlite3_column_type(s, col) == SQLITE_NULL) {
-      fmt::format_to(std::back_inserter(out), "null");
-    } else {
-      append_json_string(out, column_text(s, col));
-    }
+  auto nullable = [&](int col) -> std::optional<std::string> {
+    if (sqlite3_column_type(s, col) == SQLITE_NULL) return std::nullopt;
+    return std::string(column_text(s, col));
   };
+  EventPage page;
+  int rc;
   while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-    if (page.count > 0) out.push_back(',');
-    last_id = sqlite3_column_int64(s, 0);
-    const int64_t time_us = sqlite3_column_int64(s, 1);
-    fmt::format_to(std::back_inserter(out), "{{\"id\":{},\"time\":\"{}\",\"time_us\":{},\"received_us\":{},\"level\":",
-                   last_id, parse::format_rfc3339(time_us), time_us, sqlite3_column_int64(s, 2));
-    str_or_null(3);
-    const char* keys[] = {"service", "host", "dyno", "format", "message"};
-    for (int i = 0; i < 5; ++i) {
-      fmt::format_to(std::back_inserter(out), ",\"{}\":", keys[i]);
-      str_or_null(4 + i);
-    }
-    // `fields` is stored as JSON already.
-    fmt::format_to(std::back_inserter(out), ",\"fields\":");
-    const std::string_view fields = column_text(s, 9);
-    if (fields.empty()) {
-      fmt::format_to(std::back_inserter(out), "null");
-    } else if (fields.front() == '{' && fields.back() == '}') {
-      out.append(fields);
-    } else {
-      append_json_string(out, fields);  // never emit a document that is not JSON
-    }
-    out.push_back('}');
-    ++page.count;
+    StoredEvent& e = page.events.emplace_back();
+    e.id = sqlite3_column_int64(s, 0);
+    e.time_us = sqlite3_column_int64(s, 1);
+    e.received_us = sqlite3_column_int64(s, 2);
+    e.level = column_text(s, 3);
+    e.service = nullable(4);
+    e.host = nullable(5);
+    e.dyno = nullable(6);
+    e.format = column_text(s, 7);
+    e.message = column_text(s, 8);
+    e.fields = nullable(9);
+    if (e.fields && e.fields->empty()) e.fields.reset();
   }
-  sqlite3_finalize(s);
   if (rc != SQLITE_DONE) return error("query");
-  out.push_back(']');
-  page.items_json = fmt::to_string(out);
-  if (page.count == q.limit && page.count > 0) page.next_cursor = last_id;
+  if (page.events.size() == q.limit && !page.events.empty())
+    page.next_cursor = page.events.back().id;
   return page;
 }
 

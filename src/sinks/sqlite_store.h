@@ -10,29 +10,13 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "sinks/event_reader.h"
 #include "sinks/row_store.h"
-
-struct sqlite3;
-struct sqlite3_stmt;
+#include "sinks/sqlite_statement.h"
 
 namespace logstreamer::sinks {
 
-struct EventQuery {
-  std::string level;    // exact level name ("ERROR"), empty: any
-  std::string service;  // exact, empty: any
-  std::optional<int64_t> since_us, until_us;  // time_us in [since, until)
-  std::string text;     // substring of the message, empty: any
-  size_t limit = 100;
-  std::optional<int64_t> cursor;  // events with id < cursor (the previous page's next_cursor)
-};
-
-struct EventPage {
-  std::string items_json;          // a JSON array, newest first
-  size_t count = 0;
-  std::optional<int64_t> next_cursor;  // set when there may be more
-};
-
-class SqliteStore final : public RowStore {
+class SqliteStore final : public RowStore, public EventReader {
  public:
   static constexpr size_t kRowsPerInsert = 64;  // rows per multi-row INSERT
   static absl::StatusOr<std::unique_ptr<SqliteStore>> open(const std::string& path, bool read_only = false);
@@ -42,7 +26,7 @@ class SqliteStore final : public RowStore {
   absl::Status write_snapshot(int64_t time_us, std::string_view metrics_json) override;
   absl::Status delete_before(int64_t cutoff_us) override;
 
-  absl::StatusOr<EventPage> query_events(const EventQuery& q);
+  absl::StatusOr<EventPage> query_events(const EventQuery& q) override;
   absl::StatusOr<int64_t> count(std::string_view table);
 
  private:
@@ -52,11 +36,12 @@ class SqliteStore final : public RowStore {
   absl::Status error(std::string_view what) const;
 
   sqlite3* db_;
-  sqlite3_stmt* insert_event_ = nullptr;    // one row
-  sqlite3_stmt* insert_events_ = nullptr;   // kRowsPerInsert rows
-  sqlite3_stmt* insert_request_ = nullptr;
-  sqlite3_stmt* insert_requests_ = nullptr;
-  sqlite3_stmt* insert_snapshot_ = nullptr;
+  // Declared after db_: destroyed (finalized) before ~SqliteStore closes it.
+  SqliteStatement insert_event_;   // one row
+  SqliteStatement insert_events_;  // kRowsPerInsert rows
+  SqliteStatement insert_request_;
+  SqliteStatement insert_requests_;
+  SqliteStatement insert_snapshot_;
 };
 
 }  // namespace logstreamer::sinks

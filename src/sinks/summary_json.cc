@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "parse/timestamp.h"
-#include "sinks/json_escape.h"
+#include "text/json_escape.h"
 
 namespace logstreamer::sinks {
 namespace {
@@ -14,13 +14,13 @@ namespace {
 using fmt::format_to;
 
 void key(fmt::memory_buffer& out, std::string_view k) {
-  append_json_string(out, k);
+  text::append_json_string(out, k);
   out.push_back(':');
 }
 
 void time_or_null(fmt::memory_buffer& out, bool has, int64_t us) {
   if (has) {
-    append_json_string(out, parse::format_rfc3339(us));
+    text::append_json_string(out, parse::format_rfc3339(us));
   } else {
     out.append(std::string_view("null"));
   }
@@ -90,7 +90,7 @@ void http_object(fmt::memory_buffer& out, const aggregate::HttpSummary& h, size_
     if (!first) out.push_back(',');
     first = false;
     out.append(std::string_view("{\"path\":"));
-    append_json_string(out, path);
+    text::append_json_string(out, path);
     format_to(it, ",\"count\":{}}}", n);
   }
   const auto& r = h.response_ms;
@@ -126,7 +126,7 @@ void pair_array(fmt::memory_buffer& out, const std::vector<std::pair<std::string
     if (!first) out.push_back(',');
     first = false;
     out.push_back('[');
-    append_json_string(out, name);
+    text::append_json_string(out, name);
     format_to(std::back_inserter(out), ",{}]", n);
   }
   out.push_back(']');
@@ -193,7 +193,7 @@ std::string summary_to_json(const RunReport& report) {
     first = false;
     out.push_back('{');
     key(out, "minute");
-    append_json_string(out, parse::format_rfc3339(minute * 1'000'000));
+    text::append_json_string(out, parse::format_rfc3339(minute * 1'000'000));
     format_to(it, ",\"count\":{},\"levels\":", counts.total);
     level_object(out, counts.levels, true);
     out.push_back('}');
@@ -208,7 +208,7 @@ std::string summary_to_json(const RunReport& report) {
     first = false;
     out.push_back('{');
     key(out, "message");
-    append_json_string(out, message);
+    text::append_json_string(out, message);
     format_to(it, ",\"count\":{}}}", n);
   }
   format_to(it, "],\"top_messages_approximate\":{},",
@@ -222,13 +222,13 @@ std::string summary_to_json(const RunReport& report) {
     first = false;
     out.push_back('{');
     key(out, "file");
-    append_json_string(out, sample.file);
+    text::append_json_string(out, sample.file);
     format_to(it, ",\"line\":{},", sample.line);
     key(out, "reason");
-    append_json_string(out, sample.reason);
+    text::append_json_string(out, sample.reason);
     out.push_back(',');
     key(out, "text");
-    append_json_string(out, sample.text);
+    text::append_json_string(out, sample.text);
     out.push_back('}');
   }
   out.append(std::string_view("],"));
@@ -251,7 +251,7 @@ std::string summary_to_json(const RunReport& report) {
   out.push_back('[');
   for (size_t i = 0; i < report.inputs.size(); ++i) {
     if (i > 0) out.push_back(',');
-    append_json_string(out, report.inputs[i]);
+    text::append_json_string(out, report.inputs[i]);
   }
   format_to(it, "],\"bytes\":{},\"elapsed_seconds\":{:.6f},\"lines_per_second\":{:.1f},",
             report.bytes_read, report.elapsed_seconds, report.lines_per_second());
@@ -259,9 +259,9 @@ std::string summary_to_json(const RunReport& report) {
   for (size_t i = 0; i < report.errors.size(); ++i) {
     if (i > 0) out.push_back(',');
     out.append(std::string_view("{\"input\":"));
-    append_json_string(out, report.errors[i].input);
+    text::append_json_string(out, report.errors[i].input);
     out.append(std::string_view(",\"reason\":"));
-    append_json_string(out, report.errors[i].reason);
+    text::append_json_string(out, report.errors[i].reason);
     out.push_back('}');
   }
   format_to(it, "],\"interrupted\":{}}}\n", report.interrupted ? "true" : "false");

@@ -7,14 +7,14 @@
 #include "aggregate/batch_aggregator.h"
 #include "aggregate/batch_test_util.h"
 #include "aggregate/summary_test_util.h"
-#include "sources/synthetic_lines.h"
+#include "engine/synthetic_lines.h"
 
 namespace logstreamer::aggregate {
 namespace {
 
 std::vector<std::string> generated_chunks(size_t chunks, size_t lines_per_chunk) {
-  sources::SyntheticLines gen(sources::SyntheticOptions{
-      .seed = 99, .malformed_ratio = 0.01, .level_aliases = true});
+  engine::SyntheticLines gen(
+      engine::SyntheticOptions{.seed = 99, .malformed_ratio = 0.01, .level_aliases = true});
   std::vector<std::string> out;
   for (size_t c = 0; c < chunks; ++c) {
     fmt::memory_buffer buf;

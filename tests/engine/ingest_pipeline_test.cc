@@ -12,7 +12,7 @@ IngestBatch batch_of(std::string text, uint32_t lines, uint64_t seq = 0) {
   auto owned = std::make_shared<std::string>(std::move(text));
   IngestBatch b;
   b.text = core::Batch(std::shared_ptr<const void>(owned), owned->data(), owned->size(), {0, seq});
-  b.source = IngestSource::kLogdrain;
+  b.source = 0;
   b.lines = lines;
   b.request_seq = seq;
   return b;
@@ -61,7 +61,7 @@ TEST(IngestPipeline, ParsesAggregatesAndStoresRows) {
   sink.open();
   IngestOptions o;
   o.workers = {2, 2};
-  IngestPipeline p(o, &sink);
+  IngestPipeline p(o, {&sink});
   p.start();
   for (int i = 0; i < 10; ++i) ASSERT_EQ(p.offer(batch_of(kFrames, 3, i)), core::OfferResult::kAccepted);
   p.close();
@@ -87,7 +87,7 @@ TEST(IngestPipeline, RejectsWhenFullAndDrainsEverythingAccepted) {
   o.workers = {1, 1};
   o.queue_lines = 6;
   o.policy = core::FullPolicy::kReject;
-  IngestPipeline p(o, &sink);
+  IngestPipeline p(o, {&sink});
   p.start();
   ASSERT_EQ(p.offer(batch_of(kFrames, 3, 0)), core::OfferResult::kAccepted);
   sink.wait_for_waiting(1);  // the worker holds batch 0
@@ -109,7 +109,7 @@ TEST(IngestPipeline, ByteBudgetRejectsHugeBatchesWhateverThePolicy) {
   o.queue_lines = 1000000;
   o.queue_bytes = kFrames.size() * 2;
   o.policy = core::FullPolicy::kBlock;  // would wait; the byte budget refuses instead
-  IngestPipeline p(o, &sink);
+  IngestPipeline p(o, {&sink});
   p.start();
   ASSERT_EQ(p.offer(batch_of(kFrames, 3, 0)), core::OfferResult::kAccepted);
   sink.wait_for_waiting(1);  // taken by the worker: its bytes stay counted until processed

@@ -18,7 +18,7 @@
 
 #include "aggregate/message_template.h"
 #include "parse/line_parser.h"
-#include "sources/http/logplex_frames.h"
+#include "server/inputs/logplex_frames.h"
 
 namespace logstreamer::fuzz {
 
@@ -64,7 +64,7 @@ inline void run_template(std::string_view message) {
 // bytes than it was given (plus newlines), and each line parses cleanly or not.
 inline void run_logplex(std::string_view body) {
   std::string lines;
-  const sources::LogplexSplit s = sources::split_logplex(body, lines);
+  const server::LogplexSplit s = server::split_logplex(body, lines);
   size_t newlines = 0;
   for (char c : lines) newlines += c == '\n' ? 1 : 0;
   check(newlines == s.frames, "one line per frame");

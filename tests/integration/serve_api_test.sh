@@ -78,7 +78,7 @@ expect_eq "metrics" 200 "$(get /metrics -H 'Authorization: Bearer k1')"
 pass "slow clients are cut off (408 for a slow body, close for slow headers)"
 
 # Stored events: filters, text search, time range, paging, bad parameters.
-rows_stored() { (( $(metric logstreamer_db_rows_written_total) + 0 >= 7 )); }
+rows_stored() { (( $(metric 'logstreamer_db_rows_written_total{output="sqlite"}') + 0 >= 7 )); }
 wait_for "7 events stored" 60 rows_stored
 # Each query waits out the rate limit (2/s) instead of being refused.
 events() {

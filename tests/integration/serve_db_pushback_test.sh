@@ -39,7 +39,7 @@ done
 expect_eq "answer within 5 s of the lock" 503 "$code"
 grep -qi '^retry-after: [0-9]' headers || fail "503 without Retry-After"
 expect_eq "ingest too" 503 "$(printf 'INFO 2024-01-20T10:00:00Z svc x\n' > one; post /ingest text/plain one)"
-expect_eq "db_up" 0 "$(metric logstreamer_db_up)"
+expect_eq "db_up" 0 "$(metric 'logstreamer_db_up{output="sqlite"}')"
 pass "a locked database: 503 with Retry-After after $((SECONDS - locked_at)) s and $((r - 1)) acknowledged posts"
 
 exec 4>&-

@@ -52,8 +52,8 @@ pass "database locked -> $pushed_back with Retry-After within $((SECONDS - locke
 
 db_down() { [[ $(get /readyz) == 503 && $(jq -r .reason resp) == *"database unavailable"* ]]; }
 wait_for "/readyz to report the database" 60 db_down
-expect_eq "db_up metric" 0 "$(metric logstreamer_db_up)"
-(( $(metric logstreamer_db_failures_total) >= 1 )) || fail "db failures not counted"
+expect_eq "db_up metric" 0 "$(metric 'logstreamer_db_up{output="sqlite"}')"
+(( $(metric 'logstreamer_db_failures_total{output="sqlite"}') >= 1 )) || fail "db failures not counted"
 pass "a failing database shows in /readyz (503) and /metrics"
 
 exec 4>&-  # sqlite3 sees EOF, rolls back, exits: the lock is gone

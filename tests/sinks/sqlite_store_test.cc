@@ -59,7 +59,7 @@ TEST_F(TempDb, WritesAndQueriesWithFiltersAndCursor) {
   q.level = "ERROR";
   auto page = (*store)->query_events(q);
   ASSERT_TRUE(page.ok());
-  EXPECT_EQ(page->count, 5u);  // 0, 5, 10, 15, 20
+  EXPECT_EQ(page->events.size(), 5u);  // 0, 5, 10, 15, 20
   EXPECT_FALSE(page->next_cursor);
 
   q = {};
@@ -67,12 +67,12 @@ TEST_F(TempDb, WritesAndQueriesWithFiltersAndCursor) {
   q.since_us = 10000000;
   q.until_us = 20000000;  // 11, 13, 15, 17, 19
   page = (*store)->query_events(q);
-  EXPECT_EQ(page->count, 5u);
+  EXPECT_EQ(page->events.size(), 5u);
 
   q = {};
   q.text = "message 1";  // 1, 10..19
   page = (*store)->query_events(q);
-  EXPECT_EQ(page->count, 11u);
+  EXPECT_EQ(page->events.size(), 11u);
 
   // Paging: 25 events in pages of 10, newest first, no repeats.
   q = {};
@@ -81,17 +81,28 @@ TEST_F(TempDb, WritesAndQueriesWithFiltersAndCursor) {
   for (int pages = 0; pages < 5; ++pages) {
     page = (*store)->query_events(q);
     ASSERT_TRUE(page.ok());
-    seen += page->count;
+    seen += page->events.size();
     if (!page->next_cursor) break;
     q.cursor = page->next_cursor;
   }
   EXPECT_EQ(seen, 25u);
 
+  // Rows come back as values: NULL columns as nullopt, fields as stored.
+  q = {};
+  q.text = "message 3";
+  page = (*store)->query_events(q);
+  ASSERT_EQ(page->events.size(), 1u);
+  EXPECT_EQ(page->events[0].fields, R"({"k":"v"})");
+  EXPECT_EQ(page->events[0].service, "api");
+  EXPECT_FALSE(page->events[0].host.has_value());
+  EXPECT_EQ(page->events[0].level, "INFO");
+  EXPECT_EQ(page->events[0].time_us, 3000000);
+
   // A SQL-looking value is just a value.
   q = {};
   q.service = "web' OR '1'='1";
   page = (*store)->query_events(q);
-  EXPECT_EQ(page->count, 0u);
+  EXPECT_EQ(page->events.size(), 0u);
 }
 
 TEST_F(TempDb, RetentionDeletesOldRows) {
@@ -128,7 +139,7 @@ TEST(DbWriter, RetriesFailuresAndLosesNothing) {
   DbWriterOptions o;
   o.batch_rows = 100;
   o.batch_timeout = std::chrono::milliseconds(5);
-  DbWriter w(store, o, [] { return std::string("{}"); });
+  DbWriter w("fake", store, o, [] { return std::string("{}"); });
   w.start();
   for (int i = 0; i < 50; ++i) {
     RowBatch b;
@@ -149,7 +160,7 @@ TEST(DbWriter, ReportsUnhealthyWhileFailingAndCountsLossAtDeadline) {
   FlakyStore store(1 << 30);
   DbWriterOptions o;
   o.batch_timeout = std::chrono::milliseconds(1);
-  DbWriter w(store, o);
+  DbWriter w("fake", store, o);
   w.start();
   RowBatch b;
   b.events.resize(7);

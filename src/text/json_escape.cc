@@ -1,6 +1,6 @@
-#include "sinks/json_escape.h"
+#include "text/json_escape.h"
 
-namespace logstreamer::sinks {
+namespace logstreamer::text {
 namespace {
 
 // Length of the valid UTF-8 sequence starting at s[i], or 0 if invalid.
@@ -48,12 +48,28 @@ void append_json_string(fmt::memory_buffer& out, std::string_view s) {
       continue;
     }
     switch (c) {
-      case '"': out.append(std::string_view("\\\"")); ++i; continue;
-      case '\\': out.append(std::string_view("\\\\")); ++i; continue;
-      case '\n': out.append(std::string_view("\\n")); ++i; continue;
-      case '\r': out.append(std::string_view("\\r")); ++i; continue;
-      case '\t': out.append(std::string_view("\\t")); ++i; continue;
-      default: break;
+      case '"':
+        out.append(std::string_view("\\\""));
+        ++i;
+        continue;
+      case '\\':
+        out.append(std::string_view("\\\\"));
+        ++i;
+        continue;
+      case '\n':
+        out.append(std::string_view("\\n"));
+        ++i;
+        continue;
+      case '\r':
+        out.append(std::string_view("\\r"));
+        ++i;
+        continue;
+      case '\t':
+        out.append(std::string_view("\\t"));
+        ++i;
+        continue;
+      default:
+        break;
     }
     if (c < 0x20) {
       fmt::format_to(std::back_inserter(out), "\\u{:04x}", c);
@@ -95,4 +111,4 @@ std::string printable(std::string_view s, size_t max_bytes) {
   return out;
 }
 
-}  // namespace logstreamer::sinks
+}  // namespace logstreamer::text

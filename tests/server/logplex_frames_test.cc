@@ -1,11 +1,13 @@
-#include "sources/http/logplex_frames.h"
+#include "server/inputs/logplex_frames.h"
 
 #include <gtest/gtest.h>
 
-namespace logstreamer::sources {
+namespace logstreamer::server {
 namespace {
 
-std::string frame(std::string_view msg) { return std::to_string(msg.size()) + " " + std::string(msg); }
+std::string frame(std::string_view msg) {
+  return std::to_string(msg.size()) + " " + std::string(msg);
+}
 
 TEST(LogplexFrames, SplitsByCountNotByLines) {
   const std::string a = "<40>1 2012-11-30T06:45:29+00:00 host app web.3 - State changed\n";
@@ -23,7 +25,8 @@ TEST(LogplexFrames, SplitsByCountNotByLines) {
 TEST(LogplexFrames, AcceptsAFrameWithoutTrailingNewline) {
   // Logplex's own L10 overflow notice has no newline.
   const std::string l10 =
-      "<172>1 2012-12-10T19:24:12.114578+00:00 heroku logplex - - Error L10 (output buffer overflow): 1 messages dropped";
+      "<172>1 2012-12-10T19:24:12.114578+00:00 heroku logplex - - Error L10 (output buffer "
+      "overflow): 1 messages dropped";
   const std::string app = "<190>1 2012-12-10T19:24:13+00:00 host app web.1 - hello\n";
   std::string lines;
   const LogplexSplit s = split_logplex(frame(app) + frame(l10), lines);
@@ -34,8 +37,8 @@ TEST(LogplexFrames, AcceptsAFrameWithoutTrailingNewline) {
 
 TEST(LogplexFrames, KeepsFramesBeforeBrokenFramingAndSamplesTheRest) {
   const std::string ok = "<190>1 2012-12-10T19:24:13+00:00 host app web.1 - fine\n";
-  for (const std::string& bad : {std::string("abc def"), std::string("12"), std::string("999 short"),
-                                 std::string("5x hello")}) {
+  for (const std::string& bad : {std::string("abc def"), std::string("12"),
+                                 std::string("999 short"), std::string("5x hello")}) {
     std::string lines;
     const LogplexSplit s = split_logplex(frame(ok) + bad, lines);
     EXPECT_EQ(s.frames, 1u) << bad;
@@ -62,4 +65,4 @@ TEST(LogplexFrames, HugeLengthIsMalformedNotAnOverflow) {
 }
 
 }  // namespace
-}  // namespace logstreamer::sources
+}  // namespace logstreamer::server

@@ -1,4 +1,4 @@
-#include "sources/synthetic_lines.h"
+#include "engine/synthetic_lines.h"
 
 #include <array>
 #include <iterator>
@@ -6,7 +6,7 @@
 
 #include "parse/timestamp.h"
 
-namespace logstreamer::sources {
+namespace logstreamer::engine {
 namespace {
 
 constexpr std::array<std::string_view, 12> kServices = {
@@ -38,8 +38,8 @@ constexpr std::array<std::string_view, 20> kMessages = {
     "Config reloaded from /etc/app/settings.yaml, {} keys changed",
 };
 
-constexpr std::array<std::string_view, 6> kAliasSpellings = {"warning", "err", "Crit", "info", "Debug",
-                                                             "notice"};
+constexpr std::array<std::string_view, 6> kAliasSpellings = {"warning", "err",   "Crit",
+                                                             "info",    "Debug", "notice"};
 
 }  // namespace
 
@@ -109,8 +109,9 @@ void SyntheticLines::append(parse::Format format, fmt::memory_buffer& out) {
   const parse::Level level = pick_level();
   const std::string_view lname = parse::level_name(level);
   const std::string_view service = pick_service();
-  static constexpr std::string_view kPaths[] = {"/", "/api/v1/orders", "/api/v1/users", "/login", "/static/app.js",
-                                                "/api/v1/payments", "/health"};
+  static constexpr std::string_view kPaths[] = {"/",      "/api/v1/orders", "/api/v1/users",
+                                                "/login", "/static/app.js", "/api/v1/payments",
+                                                "/health"};
   static constexpr std::string_view kMethods[] = {"GET", "GET", "GET", "POST", "PUT", "DELETE"};
   // syslog severities for our levels (TRACE/DEBUG 7 ... FATAL 2)
   static constexpr int kSeverity[] = {7, 7, 6, 5, 4, 3, 2};
@@ -119,17 +120,20 @@ void SyntheticLines::append(parse::Format format, fmt::memory_buffer& out) {
       fmt::format_to(it, R"({{"ts":"{}","level":"{}","service":"{}","msg":")",
                      parse::format_rfc3339(now_us_, 3), fmt::format("{}", lname), service);
       append_message(out);
-      fmt::format_to(it, R"(","request_id":"{:08x}","attempt":{}}})", static_cast<uint32_t>(next_random()), uniform(5));
+      fmt::format_to(it, R"(","request_id":"{:08x}","attempt":{}}})",
+                     static_cast<uint32_t>(next_random()), uniform(5));
       break;
     }
     case parse::Format::kLogfmt: {
-      fmt::format_to(it, R"(time={} level={} service={} msg=")", parse::format_rfc3339(now_us_, 3), lname, service);
+      fmt::format_to(it, R"(time={} level={} service={} msg=")", parse::format_rfc3339(now_us_, 3),
+                     lname, service);
       append_message(out);
       fmt::format_to(it, R"(" duration={}ms)", uniform(2000));
       break;
     }
     case parse::Format::kSyslog5424: {
-      fmt::format_to(it, "<{}>1 {} host{} {} {} - - ", 16 * 8 + kSeverity[static_cast<size_t>(level)],
+      fmt::format_to(it, "<{}>1 {} host{} {} {} - - ",
+                     16 * 8 + kSeverity[static_cast<size_t>(level)],
                      parse::format_rfc3339(now_us_, 6), uniform(8), service, 1000 + uniform(9000));
       append_message(out);
       break;
@@ -137,19 +141,22 @@ void SyntheticLines::append(parse::Format format, fmt::memory_buffer& out) {
     case parse::Format::kSyslog3164: {
       // Jan 20 10:00:00: the bench data stays in January 2024.
       const std::string ts = parse::format_rfc3339(now_us_);
-      fmt::format_to(it, "<{}>Jan {} {} host{} {}[{}]: ", 16 * 8 + kSeverity[static_cast<size_t>(level)],
-                     std::string_view(ts).substr(8, 2), std::string_view(ts).substr(11, 8), uniform(8), service,
-                     1000 + uniform(9000));
+      fmt::format_to(
+          it, "<{}>Jan {} {} host{} {}[{}]: ", 16 * 8 + kSeverity[static_cast<size_t>(level)],
+          std::string_view(ts).substr(8, 2), std::string_view(ts).substr(11, 8), uniform(8),
+          service, 1000 + uniform(9000));
       append_message(out);
       break;
     }
     case parse::Format::kClf: {
       const std::string ts = parse::format_rfc3339(now_us_);
-      fmt::format_to(it, R"(10.{}.{}.{} - - [{}/Jan/2024:{} +0000] "{} {}?page={} HTTP/1.1" {} {} "-" "Mozilla/5.0" {:.3f})",
-                     uniform(256), uniform(256), uniform(256), std::string_view(ts).substr(8, 2),
-                     std::string_view(ts).substr(11, 8), kMethods[uniform(std::size(kMethods))],
-                     kPaths[uniform(std::size(kPaths))], uniform(10), pick_status(), uniform(50000),
-                     static_cast<double>(uniform(3000)) / 1000.0);
+      fmt::format_to(
+          it,
+          R"(10.{}.{}.{} - - [{}/Jan/2024:{} +0000] "{} {}?page={} HTTP/1.1" {} {} "-" "Mozilla/5.0" {:.3f})",
+          uniform(256), uniform(256), uniform(256), std::string_view(ts).substr(8, 2),
+          std::string_view(ts).substr(11, 8), kMethods[uniform(std::size(kMethods))],
+          kPaths[uniform(std::size(kPaths))], uniform(10), pick_status(), uniform(50000),
+          static_cast<double>(uniform(3000)) / 1000.0);
       break;
     }
     case parse::Format::kHeroku: {
@@ -157,14 +164,17 @@ void SyntheticLines::append(parse::Format format, fmt::memory_buffer& out) {
       if (uniform(2) == 0) {
         const int status = pick_status();
         const bool timeout = status == 503;
-        fmt::format_to(it,
-                       R"({}+00:00 heroku[router]: at={} {}method={} path="{}" host=app.herokuapp.com request_id={:08x} fwd="10.0.0.{}" dyno=web.{} connect={}ms service={}ms status={} bytes={} protocol=https)",
-                       std::string_view(ts).substr(0, ts.size() - 1), timeout ? "error" : "info",
-                       timeout ? R"(code=H12 desc="Request timeout" )" : "", kMethods[uniform(std::size(kMethods))],
-                       kPaths[uniform(std::size(kPaths))], static_cast<uint32_t>(next_random()), uniform(256),
-                       1 + uniform(4), uniform(3), timeout ? 30000 : uniform(800), status, uniform(20000));
+        fmt::format_to(
+            it,
+            R"({}+00:00 heroku[router]: at={} {}method={} path="{}" host=app.herokuapp.com request_id={:08x} fwd="10.0.0.{}" dyno=web.{} connect={}ms service={}ms status={} bytes={} protocol=https)",
+            std::string_view(ts).substr(0, ts.size() - 1), timeout ? "error" : "info",
+            timeout ? R"(code=H12 desc="Request timeout" )" : "",
+            kMethods[uniform(std::size(kMethods))], kPaths[uniform(std::size(kPaths))],
+            static_cast<uint32_t>(next_random()), uniform(256), 1 + uniform(4), uniform(3),
+            timeout ? 30000 : uniform(800), status, uniform(20000));
       } else {
-        fmt::format_to(it, "{}+00:00 app[{}.{}]: {} ", std::string_view(ts).substr(0, ts.size() - 1),
+        fmt::format_to(it, "{}+00:00 app[{}.{}]: {} ",
+                       std::string_view(ts).substr(0, ts.size() - 1),
                        uniform(3) == 0 ? "worker" : "web", 1 + uniform(4), lname);
         append_message(out);
       }
@@ -212,4 +222,4 @@ void SyntheticLines::append_plain(fmt::memory_buffer& out) {
   out.push_back('\n');
 }
 
-}  // namespace logstreamer::sources
+}  // namespace logstreamer::engine

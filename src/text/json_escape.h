@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-namespace logstreamer::sinks {
+namespace logstreamer::text {
 
 // Appends `s` as a quoted JSON string.
 void append_json_string(fmt::memory_buffer& out, std::string_view s);
@@ -16,4 +16,4 @@ void append_json_string(fmt::memory_buffer& out, std::string_view s);
 // hostile log line cannot move the cursor or recolour the terminal.
 std::string printable(std::string_view s, size_t max_bytes);
 
-}  // namespace logstreamer::sinks
+}  // namespace logstreamer::text

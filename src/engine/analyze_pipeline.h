@@ -1,5 +1,5 @@
 #pragma once
-// Pipeline: wires sources -> bounded queue -> worker pool -> per-worker
+// AnalyzePipeline: wires sources -> bounded queue -> worker pool -> per-worker
 // processors, and owns the lifecycle of every thread involved.
 //
 //   Source 0 ┐                      ┌ worker 0: BatchProcessor 0 (local state)
@@ -15,7 +15,7 @@
 //   The finisher joins the readers, closes the queue, joins the workers (who
 //   drain the queue first), then marks the pipeline finished.
 //   wait_for()/wait() block until finished; the destructor requests stop and
-//   waits, so no thread outlives the Pipeline.
+//   waits, so no thread outlives the AnalyzePipeline.
 //
 // Thread-safety: request_stop(), wait_for() and the probe may be used from any
 // thread. processors() and errors() are for after wait().
@@ -32,7 +32,7 @@
 #include "core/source.h"
 #include "core/worker_pool.h"
 
-namespace logstreamer::core {
+namespace logstreamer::engine {
 
 struct PipelineOptions {
   size_t readers = 1;
@@ -52,15 +52,16 @@ struct SourceError {
   absl::Status status;
 };
 
-class Pipeline {
+class AnalyzePipeline {
  public:
-  using ProcessorFactory = std::function<std::unique_ptr<BatchProcessor>(size_t worker_index)>;
+  using ProcessorFactory =
+      std::function<std::unique_ptr<core::BatchProcessor>(size_t worker_index)>;
 
-  Pipeline(PipelineOptions options, std::vector<std::unique_ptr<Source>> sources,
-           const ProcessorFactory& make_processor);
-  Pipeline(const Pipeline&) = delete;
-  Pipeline& operator=(const Pipeline&) = delete;
-  ~Pipeline();
+  AnalyzePipeline(PipelineOptions options, std::vector<std::unique_ptr<core::Source>> sources,
+                  const ProcessorFactory& make_processor);
+  AnalyzePipeline(const AnalyzePipeline&) = delete;
+  AnalyzePipeline& operator=(const AnalyzePipeline&) = delete;
+  ~AnalyzePipeline();
 
   void start();
   void request_stop();
@@ -69,9 +70,9 @@ class Pipeline {
   void wait();
 
   const PipelineProbe& probe() const { return probe_; }
-  const BatchQueue& queue() const { return queue_; }
-  const std::vector<std::unique_ptr<Source>>& sources() const { return sources_; }
-  std::vector<std::unique_ptr<BatchProcessor>>& processors() { return processors_; }
+  const core::BatchQueue& queue() const { return queue_; }
+  const std::vector<std::unique_ptr<core::Source>>& sources() const { return sources_; }
+  std::vector<std::unique_ptr<core::BatchProcessor>>& processors() { return processors_; }
   std::vector<SourceError> errors() const;
 
  private:
@@ -80,14 +81,14 @@ class Pipeline {
   void finish();
 
   PipelineOptions options_;
-  std::vector<std::unique_ptr<Source>> sources_;
-  std::vector<std::unique_ptr<BatchProcessor>> processors_;
-  BatchQueue queue_;
+  std::vector<std::unique_ptr<core::Source>> sources_;
+  std::vector<std::unique_ptr<core::BatchProcessor>> processors_;
+  core::BatchQueue queue_;
   PipelineProbe probe_;
 
   std::atomic<size_t> next_source_{0};
-  WorkerPool readers_;
-  WorkerPool workers_;
+  core::WorkerPool readers_;
+  core::WorkerPool workers_;
   std::thread finisher_;
   bool started_ = false;
 
@@ -97,4 +98,4 @@ class Pipeline {
   std::vector<SourceError> errors_;
 };
 
-}  // namespace logstreamer::core
+}  // namespace logstreamer::engine

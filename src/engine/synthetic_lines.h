@@ -15,7 +15,7 @@
 #include "parse/format.h"
 #include "parse/level.h"
 
-namespace logstreamer::sources {
+namespace logstreamer::engine {
 
 // Which plain layout to write. Real files keep one layout; `kMixed` shuffles
 // all three line by line, which is harder on a parser (and its branch
@@ -64,4 +64,4 @@ class SyntheticLines {
   int64_t now_us_;
 };
 
-}  // namespace logstreamer::sources
+}  // namespace logstreamer::engine

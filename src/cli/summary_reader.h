@@ -10,7 +10,7 @@
 #include "aggregate/summary.h"
 #include "sinks/run_report.h"
 
-namespace logstreamer::sinks {
+namespace logstreamer::cli {
 
 struct LoadedSummary {
   aggregate::Summary summary;
@@ -18,11 +18,11 @@ struct LoadedSummary {
   double elapsed_seconds = 0;
   uint64_t bytes = 0;
   bool interrupted = false;
-  std::vector<InputError> errors;
+  std::vector<sinks::InputError> errors;
 };
 
 // `first_source_id`: where this file's inputs start in the merged list of
 // inputs, so that malformed samples keep their order across files.
 absl::StatusOr<LoadedSummary> read_summary_json(const std::string& path, uint32_t first_source_id);
 
-}  // namespace logstreamer::sinks
+}  // namespace logstreamer::cli

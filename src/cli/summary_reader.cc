@@ -1,4 +1,4 @@
-#include "sinks/summary_reader.h"
+#include "cli/summary_reader.h"
 
 #include <cerrno>
 #include <cstdio>
@@ -11,7 +11,7 @@
 
 #include "parse/timestamp.h"
 
-namespace logstreamer::sinks {
+namespace logstreamer::cli {
 namespace {
 
 namespace dom = simdjson::dom;
@@ -65,7 +65,8 @@ void for_each_pair(simdjson::simdjson_result<dom::element> e, F&& f) {
   for (dom::element pair : arr) {
     std::string_view name;
     uint64_t n = 0;
-    if (pair.at(0).get(name) == simdjson::SUCCESS && pair.at(1).get(n) == simdjson::SUCCESS) f(name, n);
+    if (pair.at(0).get(name) == simdjson::SUCCESS && pair.at(1).get(n) == simdjson::SUCCESS)
+      f(name, n);
   }
 }
 
@@ -93,13 +94,15 @@ void read_http(dom::element h, dom::element merge_state, aggregate::HttpSummary&
   read_optional(h["requests"], http.requests);
   read_optional(h["bytes"], http.bytes);
   static constexpr std::string_view kClasses[] = {"unknown", "1xx", "2xx", "3xx", "4xx", "5xx"};
-  for (size_t i = 0; i < 6; ++i) read_optional(h["status_classes"][kClasses[i]], http.status_classes[i]);
+  for (size_t i = 0; i < 6; ++i)
+    read_optional(h["status_classes"][kClasses[i]], http.status_classes[i]);
   dom::object obj;
   if (h["status_codes"].get(obj) == simdjson::SUCCESS) {
     for (auto [k, v] : obj) {
       const int code = std::atoi(std::string(k).c_str());
       uint64_t n = 0;
-      if (code > 0 && code < 1000 && v.get(n) == simdjson::SUCCESS) http.status_codes[static_cast<size_t>(code)] += n;
+      if (code > 0 && code < 1000 && v.get(n) == simdjson::SUCCESS)
+        http.status_codes[static_cast<size_t>(code)] += n;
     }
   }
   const auto counter = [](dom::element e, aggregate::CappedCounter& c) {
@@ -112,7 +115,8 @@ void read_http(dom::element h, dom::element merge_state, aggregate::HttpSummary&
   };
   counter(h["methods"], http.methods);
   counter(h["error_codes"], http.error_codes);
-  for_each_pair(merge_state["http_paths"], [&](std::string_view path, uint64_t n) { http.paths.add(path, n); });
+  for_each_pair(merge_state["http_paths"],
+                [&](std::string_view path, uint64_t n) { http.paths.add(path, n); });
   uint64_t overflow = 0;
   if (h["paths_overflow"].get(overflow) == simdjson::SUCCESS) http.paths.add_overflow(overflow);
   read_optional(h["dynos_overflow"], http.dynos_overflow);
@@ -152,13 +156,16 @@ absl::StatusOr<LoadedSummary> read_summary_json(const std::string& path, uint32_
   std::string error;
   Reader r(&error);
   int64_t version = 0;
-  if (!r.get(root, "version", version)) return absl::InvalidArgumentError("not a logstreamer summary: " + error);
-  if (version != 1) return absl::InvalidArgumentError("unsupported summary version " + std::to_string(version));
+  if (!r.get(root, "version", version))
+    return absl::InvalidArgumentError("not a logstreamer summary: " + error);
+  if (version != 1)
+    return absl::InvalidArgumentError("unsupported summary version " + std::to_string(version));
 
   LoadedSummary loaded;
   Summary& s = loaded.summary;
   bool ok = r.get(root, "parsed", s.parsed) && r.get(root, "malformed", s.malformed);
-  for (size_t i = 0; ok && i < parse::kLevelCount; ++i) ok = r.get(root["levels"], parse::kLevelNames[i], s.levels[i]);
+  for (size_t i = 0; ok && i < parse::kLevelCount; ++i)
+    ok = r.get(root["levels"], parse::kLevelNames[i], s.levels[i]);
   for (size_t i = 0; ok && i < parse::kFormatCount; ++i) {
     uint64_t n = 0;
     if (root["formats"][parse::kFormatNames[i]].get(n) == simdjson::SUCCESS) s.formats[i] = n;
@@ -177,11 +184,13 @@ absl::StatusOr<LoadedSummary> read_summary_json(const std::string& path, uint32_
     if (v.get(n) == simdjson::SUCCESS) s.services.add(name, n);
   }
   uint64_t overflow = 0;
-  if (root["services_overflow"].get(overflow) == simdjson::SUCCESS) s.services.add_overflow(overflow);
+  if (root["services_overflow"].get(overflow) == simdjson::SUCCESS)
+    s.services.add_overflow(overflow);
 
   bool has_first = false, has_last = false;
   int64_t first_us = 0, last_us = 0;
-  if (!read_time(root, "first_timestamp", first_us, has_first) || !read_time(root, "last_timestamp", last_us, has_last)) {
+  if (!read_time(root, "first_timestamp", first_us, has_first) ||
+      !read_time(root, "last_timestamp", last_us, has_last)) {
     return absl::InvalidArgumentError("bad first_timestamp/last_timestamp");
   }
   if (has_first && has_last) {
@@ -198,18 +207,22 @@ absl::StatusOr<LoadedSummary> read_summary_json(const std::string& path, uint32_
         m["count"].get(counts.total) != simdjson::SUCCESS) {
       return absl::InvalidArgumentError("bad per_minute entry");
     }
-    for (size_t i = 0; i < parse::kLevelCount; ++i) read_optional(m["levels"][parse::kLevelNames[i]], counts.levels[i]);
+    for (size_t i = 0; i < parse::kLevelCount; ++i)
+      read_optional(m["levels"][parse::kLevelNames[i]], counts.levels[i]);
     s.per_minute.add_counts(t.unix_us / 1'000'000, counts);
   }
-  if (root["per_minute_overflow"].get(overflow) == simdjson::SUCCESS) s.per_minute.add_overflow(overflow);
+  if (root["per_minute_overflow"].get(overflow) == simdjson::SUCCESS)
+    s.per_minute.add_overflow(overflow);
 
   dom::element merge_state = root["merge_state"];
   if (!merge_state["templates"].is_array()) {
     return absl::InvalidArgumentError("no merge_state: written by an older logstreamer?");
   }
-  for_each_pair(merge_state["templates"], [&](std::string_view t, uint64_t n) { s.top_messages.add_template(t, n); });
+  for_each_pair(merge_state["templates"],
+                [&](std::string_view t, uint64_t n) { s.top_messages.add_template(t, n); });
   uint64_t pruned = 0;
-  if (merge_state["templates_pruned"].get(pruned) == simdjson::SUCCESS) s.top_messages.add_pruned(pruned);
+  if (merge_state["templates_pruned"].get(pruned) == simdjson::SUCCESS)
+    s.top_messages.add_pruned(pruned);
 
   dom::array inputs;
   if (root["inputs"].get(inputs) == simdjson::SUCCESS) {
@@ -259,4 +272,4 @@ absl::StatusOr<LoadedSummary> read_summary_json(const std::string& path, uint32_
   return loaded;
 }
 
-}  // namespace logstreamer::sinks
+}  // namespace logstreamer::cli

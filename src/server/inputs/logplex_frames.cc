@@ -1,9 +1,9 @@
-#include "sources/http/logplex_frames.h"
+#include "server/inputs/logplex_frames.h"
 
 #include <algorithm>
 #include <cstring>
 
-namespace logstreamer::sources {
+namespace logstreamer::server {
 namespace {
 
 constexpr size_t kMaxLenDigits = 9;  // frames are at most 10 kB; 9 digits bounds the arithmetic
@@ -61,4 +61,4 @@ LogplexSplit split_logplex(std::string_view body, std::string& lines) {
   return out;
 }
 
-}  // namespace logstreamer::sources
+}  // namespace logstreamer::server

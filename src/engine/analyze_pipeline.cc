@@ -1,11 +1,12 @@
-#include "core/pipeline.h"
+#include "engine/analyze_pipeline.h"
 
 #include <algorithm>
 
-namespace logstreamer::core {
+namespace logstreamer::engine {
 
-Pipeline::Pipeline(PipelineOptions options, std::vector<std::unique_ptr<Source>> sources,
-                   const ProcessorFactory& make_processor)
+AnalyzePipeline::AnalyzePipeline(PipelineOptions options,
+                                 std::vector<std::unique_ptr<core::Source>> sources,
+                                 const ProcessorFactory& make_processor)
     : options_(options),
       sources_(std::move(sources)),
       queue_(options.queue_capacity),
@@ -17,27 +18,27 @@ Pipeline::Pipeline(PipelineOptions options, std::vector<std::unique_ptr<Source>>
   for (size_t i = 0; i < options_.workers; ++i) processors_.push_back(make_processor(i));
 }
 
-Pipeline::~Pipeline() {
+AnalyzePipeline::~AnalyzePipeline() {
   if (started_) {
     request_stop();
     wait();
   }
 }
 
-void Pipeline::start() {
+void AnalyzePipeline::start() {
   started_ = true;
   workers_.spawn(options_.workers);
   readers_.spawn(options_.readers);
   finisher_ = std::thread([this] { finish(); });
 }
 
-void Pipeline::request_stop() { readers_.request_stop(); }
+void AnalyzePipeline::request_stop() { readers_.request_stop(); }
 
-void Pipeline::reader_loop(std::stop_token stop) {
+void AnalyzePipeline::reader_loop(std::stop_token stop) {
   while (!stop.stop_requested()) {
     const size_t index = next_source_.fetch_add(1, std::memory_order_relaxed);
     if (index >= sources_.size()) return;
-    Source& source = *sources_[index];
+    core::Source& source = *sources_[index];
     absl::Status status = source.run(queue_, stop);
     if (!status.ok()) {
       std::lock_guard lock(mutex_);
@@ -46,8 +47,8 @@ void Pipeline::reader_loop(std::stop_token stop) {
   }
 }
 
-void Pipeline::worker_loop(size_t index) {
-  BatchProcessor& processor = *processors_[index];
+void AnalyzePipeline::worker_loop(size_t index) {
+  core::BatchProcessor& processor = *processors_[index];
   while (auto batch = queue_.pop()) {
     const uint64_t lines = processor.process(*batch);
     probe_.lines_processed.fetch_add(lines, std::memory_order_relaxed);
@@ -56,7 +57,7 @@ void Pipeline::worker_loop(size_t index) {
   }
 }
 
-void Pipeline::finish() {
+void AnalyzePipeline::finish() {
   readers_.join();
   queue_.close();  // no more input; workers drain what is queued, then return
   workers_.join();
@@ -67,12 +68,12 @@ void Pipeline::finish() {
   finished_cv_.notify_all();
 }
 
-bool Pipeline::wait_for(std::chrono::milliseconds timeout) {
+bool AnalyzePipeline::wait_for(std::chrono::milliseconds timeout) {
   std::unique_lock lock(mutex_);
   return finished_cv_.wait_for(lock, timeout, [&] { return finished_; });
 }
 
-void Pipeline::wait() {
+void AnalyzePipeline::wait() {
   {
     std::unique_lock lock(mutex_);
     finished_cv_.wait(lock, [&] { return finished_; });
@@ -80,7 +81,7 @@ void Pipeline::wait() {
   if (finisher_.joinable()) finisher_.join();
 }
 
-std::vector<SourceError> Pipeline::errors() const {
+std::vector<SourceError> AnalyzePipeline::errors() const {
   std::lock_guard lock(mutex_);
   std::vector<SourceError> all = errors_;
   if (finished_) {
@@ -92,4 +93,4 @@ std::vector<SourceError> Pipeline::errors() const {
   return all;
 }
 
-}  // namespace logstreamer::core
+}  // namespace logstreamer::engine

@@ -18,7 +18,7 @@
 #include <string>
 #include <string_view>
 
-namespace logstreamer::sources {
+namespace logstreamer::server {
 
 struct LogplexSplit {
   size_t frames = 0;     // well-formed frames appended to `lines`
@@ -30,4 +30,4 @@ struct LogplexSplit {
 // Appends one line per frame to `lines`, each ended by '\n'.
 LogplexSplit split_logplex(std::string_view body, std::string& lines);
 
-}  // namespace logstreamer::sources
+}  // namespace logstreamer::server

@@ -1,4 +1,4 @@
-#include "core/pipeline.h"
+#include "engine/analyze_pipeline.h"
 
 #include <atomic>
 #include <chrono>
@@ -8,26 +8,30 @@
 
 #include <gtest/gtest.h>
 
-namespace logstreamer::core {
+namespace logstreamer::engine {
 namespace {
 
 using namespace std::chrono_literals;
 
 // A source that emits `batches` batches of `lines_per_batch` lines, or until stopped.
-class CountingSource final : public Source {
+class CountingSource final : public core::Source {
  public:
-  CountingSource(BufferPool& pool, uint32_t id, uint64_t batches, uint64_t lines_per_batch,
+  CountingSource(core::BufferPool& pool, uint32_t id, uint64_t batches, uint64_t lines_per_batch,
                  bool endless = false)
-      : pool_(pool), id_(id), batches_(batches), lines_(lines_per_batch), endless_(endless),
+      : pool_(pool),
+        id_(id),
+        batches_(batches),
+        lines_(lines_per_batch),
+        endless_(endless),
         name_("counting-" + std::to_string(id)) {}
 
   const std::string& name() const override { return name_; }
-  absl::Status run(BatchQueue& out, std::stop_token stop) override {
+  absl::Status run(core::BatchQueue& out, std::stop_token stop) override {
     for (uint64_t seq = 0; endless_ || seq < batches_; ++seq) {
       if (stop.stop_requested()) return absl::OkStatus();
-      PooledBuffer buf = pool_.acquire();
+      core::PooledBuffer buf = pool_.acquire();
       std::memset(buf.data(), '\n', lines_);
-      if (!out.push(Batch(std::move(buf), lines_, BatchOrigin{id_, seq}))) break;
+      if (!out.push(core::Batch(std::move(buf), lines_, core::BatchOrigin{id_, seq}))) break;
       ++emitted;
     }
     return absl::OkStatus();
@@ -38,17 +42,19 @@ class CountingSource final : public Source {
   std::atomic<uint64_t> emitted{0};
 
  private:
-  BufferPool& pool_;
+  core::BufferPool& pool_;
   uint32_t id_;
   uint64_t batches_, lines_;
   bool endless_;
   std::string name_;
 };
 
-class FailingSource final : public Source {
+class FailingSource final : public core::Source {
  public:
   const std::string& name() const override { return name_; }
-  absl::Status run(BatchQueue&, std::stop_token) override { return absl::DataLossError("boom"); }
+  absl::Status run(core::BatchQueue&, std::stop_token) override {
+    return absl::DataLossError("boom");
+  }
   uint64_t bytes_consumed() const override { return 0; }
   uint64_t bytes_total() const override { return 0; }
 
@@ -57,10 +63,10 @@ class FailingSource final : public Source {
 };
 
 // Counts newlines; optionally slow, to let a queue fill up.
-class LineCounter final : public BatchProcessor {
+class LineCounter final : public core::BatchProcessor {
  public:
   explicit LineCounter(std::chrono::microseconds delay = 0us) : delay_(delay) {}
-  uint64_t process(const Batch& batch) override {
+  uint64_t process(const core::Batch& batch) override {
     if (delay_ > 0us) std::this_thread::sleep_for(delay_);
     uint64_t n = 0;
     for (char c : batch.text()) n += c == '\n';
@@ -73,18 +79,19 @@ class LineCounter final : public BatchProcessor {
   std::chrono::microseconds delay_;
 };
 
-uint64_t total_lines(Pipeline& p) {
+uint64_t total_lines(AnalyzePipeline& p) {
   uint64_t n = 0;
   for (auto& proc : p.processors()) n += static_cast<LineCounter&>(*proc).lines;
   return n;
 }
 
-TEST(Pipeline, EveryBatchOfEverySourceIsProcessedOnce) {
-  BufferPool pool(16, 256);
-  std::vector<std::unique_ptr<Source>> sources;
-  for (uint32_t i = 0; i < 5; ++i) sources.push_back(std::make_unique<CountingSource>(pool, i, 40, 100));
-  Pipeline p(PipelineOptions{2, 3, 4}, std::move(sources),
-             [](size_t) { return std::make_unique<LineCounter>(); });
+TEST(AnalyzePipeline, EveryBatchOfEverySourceIsProcessedOnce) {
+  core::BufferPool pool(16, 256);
+  std::vector<std::unique_ptr<core::Source>> sources;
+  for (uint32_t i = 0; i < 5; ++i)
+    sources.push_back(std::make_unique<CountingSource>(pool, i, 40, 100));
+  AnalyzePipeline p(PipelineOptions{2, 3, 4}, std::move(sources),
+                    [](size_t) { return std::make_unique<LineCounter>(); });
   p.start();
   p.wait();
   EXPECT_EQ(total_lines(p), 5u * 40 * 100);
@@ -94,14 +101,14 @@ TEST(Pipeline, EveryBatchOfEverySourceIsProcessedOnce) {
   EXPECT_EQ(pool.available(), pool.count());  // every buffer came back
 }
 
-TEST(Pipeline, StopFinishesQueuedWorkAndLosesNothingEmitted) {
-  BufferPool pool(12, 64);
+TEST(AnalyzePipeline, StopFinishesQueuedWorkAndLosesNothingEmitted) {
+  core::BufferPool pool(12, 64);
   auto source = std::make_unique<CountingSource>(pool, 0, 0, 10, /*endless=*/true);
   CountingSource* src = source.get();
-  std::vector<std::unique_ptr<Source>> sources;
+  std::vector<std::unique_ptr<core::Source>> sources;
   sources.push_back(std::move(source));
-  Pipeline p(PipelineOptions{1, 2, 4}, std::move(sources),
-             [](size_t) { return std::make_unique<LineCounter>(200us); });
+  AnalyzePipeline p(PipelineOptions{1, 2, 4}, std::move(sources),
+                    [](size_t) { return std::make_unique<LineCounter>(200us); });
   p.start();
   while (src->emitted.load() < 50) std::this_thread::sleep_for(1ms);
   p.request_stop();
@@ -112,13 +119,13 @@ TEST(Pipeline, StopFinishesQueuedWorkAndLosesNothingEmitted) {
   EXPECT_EQ(pool.available(), pool.count());
 }
 
-TEST(Pipeline, SourceErrorsAreCollectedAndOtherSourcesStillRun) {
-  BufferPool pool(8, 64);
-  std::vector<std::unique_ptr<Source>> sources;
+TEST(AnalyzePipeline, SourceErrorsAreCollectedAndOtherSourcesStillRun) {
+  core::BufferPool pool(8, 64);
+  std::vector<std::unique_ptr<core::Source>> sources;
   sources.push_back(std::make_unique<FailingSource>());
   sources.push_back(std::make_unique<CountingSource>(pool, 1, 10, 5));
-  Pipeline p(PipelineOptions{1, 1, 2}, std::move(sources),
-             [](size_t) { return std::make_unique<LineCounter>(); });
+  AnalyzePipeline p(PipelineOptions{1, 1, 2}, std::move(sources),
+                    [](size_t) { return std::make_unique<LineCounter>(); });
   p.start();
   p.wait();
   ASSERT_EQ(p.errors().size(), 1u);
@@ -126,13 +133,13 @@ TEST(Pipeline, SourceErrorsAreCollectedAndOtherSourcesStillRun) {
   EXPECT_EQ(total_lines(p), 50u);
 }
 
-TEST(Pipeline, DestructorStopsAndJoinsARunningPipeline) {
-  BufferPool pool(8, 64);
-  std::vector<std::unique_ptr<Source>> sources;
+TEST(AnalyzePipeline, DestructorStopsAndJoinsARunningPipeline) {
+  core::BufferPool pool(8, 64);
+  std::vector<std::unique_ptr<core::Source>> sources;
   sources.push_back(std::make_unique<CountingSource>(pool, 0, 0, 1, /*endless=*/true));
   {
-    Pipeline p(PipelineOptions{1, 2, 2}, std::move(sources),
-               [](size_t) { return std::make_unique<LineCounter>(); });
+    AnalyzePipeline p(PipelineOptions{1, 2, 2}, std::move(sources),
+                      [](size_t) { return std::make_unique<LineCounter>(); });
     p.start();
     while (p.probe().batches_processed.load() < 10) std::this_thread::sleep_for(1ms);
   }  // must not hang or leave threads behind (TSan/ASan would report)
@@ -140,4 +147,4 @@ TEST(Pipeline, DestructorStopsAndJoinsARunningPipeline) {
 }
 
 }  // namespace
-}  // namespace logstreamer::core
+}  // namespace logstreamer::engine

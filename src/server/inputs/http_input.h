@@ -1,0 +1,66 @@
+#pragma once
+// HttpInput: one of serve's HTTP intake endpoints. It turns a POST body into
+// an IngestBatch for the pipeline and answers the sender. Adding an input is
+// one class implementing this and one line in server/inputs/input_list.cc;
+// the router (ApiHandler) serves it at path(), counts its responses under
+// label(), and numbers its batches with its place in the list (the pipeline's
+// IngestSource, named name() in /metrics and in malformed samples).
+//
+// Before handle() runs, the server has checked the writer's credentials
+// (401) and the durable outputs' health (503). Each input then checks what is
+// its own (media type, drain token), inflates the body through the gate, and
+// offers one batch. Lines it refuses at the edge are reported to the
+// pipeline's add_malformed(), so they are counted and sampled like the rest.
+//
+// Lifecycle: built once, before the HTTP server starts; handle() runs on the
+// I/O threads, concurrently: implementations keep atomics or locked state.
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "engine/ingest_pipeline.h"
+#include "server/http_server.h"
+#include "server/prometheus_text.h"
+
+namespace logstreamer::server {
+
+class Authenticator;
+
+// What an input may ask of the server around it.
+class IntakeGate {
+ public:
+  virtual ~IntakeGate() = default;
+  // Inflates a gzip body in place; a reply (413/415/400) when it cannot.
+  virtual std::optional<Reply> decode_body(Request& req) = 0;
+};
+
+struct InputContext {
+  engine::IngestPipeline* pipeline = nullptr;
+  IntakeGate* gate = nullptr;
+  const Authenticator* auth = nullptr;
+  size_t max_line_bytes = 64 * 1024;
+  size_t dedupe_capacity = 100000;  // Logplex frame ids remembered
+};
+
+class HttpInput {
+ public:
+  virtual ~HttpInput() = default;
+  virtual std::string_view name() const = 0;   // source label: "logdrain"
+  virtual std::string_view path() const = 0;   // "/logdrains"
+  virtual std::string_view label() const = 0;  // endpoint label of responses: "logdrains"
+  // `source`: this input's IngestSource, set once by the list before use.
+  void set_source(engine::IngestSource source) { source_ = source; }
+  virtual Reply handle(Request& req) = 0;
+  // Its own /metrics families (none by default).
+  virtual void write_metrics(PrometheusText&) const {}
+  // Lines lost before they reached us, by reason, as the sender reports them
+  // (Logplex's drop and lost counts): samples of logstreamer_dropped_lines.
+  virtual void upstream_drops(std::vector<std::pair<std::string_view, uint64_t>>&) const {}
+
+ protected:
+  engine::IngestSource source_ = 0;
+};
+
+}  // namespace logstreamer::server

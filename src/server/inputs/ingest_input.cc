@@ -1,0 +1,84 @@
+#include "server/inputs/ingest_input.h"
+
+#include <memory>
+
+#include <fmt/format.h>
+#include <simdjson.h>
+#include <boost/beast/http.hpp>
+
+#include "core/wall_clock.h"
+#include "parse/line_loop.h"
+#include "server/http_util.h"
+
+namespace logstreamer::server {
+namespace http = boost::beast::http;
+namespace {
+
+// One DOM parser per I/O thread validates NDJSON lines at the edge.
+simdjson::dom::parser& ndjson_validator() {
+  thread_local simdjson::dom::parser parser;
+  return parser;
+}
+
+}  // namespace
+
+Reply IngestInput::handle(Request& req) {
+  const unsigned v = req.version();
+  const std::string_view ct = header(req, "Content-Type");
+  const bool ndjson =
+      media_type_is(ct, "application/x-ndjson") || media_type_is(ct, "application/json");
+  if (!ndjson && !media_type_is(ct, "text/plain")) {
+    return error_reply(http::status::unsupported_media_type,
+                       "Content-Type must be application/x-ndjson or text/plain", v);
+  }
+  if (auto r = ctx_.gate->decode_body(req)) return *r;
+  const uint64_t seq = request_seq_.fetch_add(1, std::memory_order_relaxed);
+
+  auto lines = std::make_shared<std::string>();
+  lines->reserve(req.body().size() + 1);
+  uint32_t accepted = 0, malformed = 0;
+  parse::split_lines(req.body(), [&](std::string_view line, uint64_t line_index) {
+    parse::ParseError why = parse::ParseError::kOk;
+    if (line.size() > ctx_.max_line_bytes) {
+      why = parse::ParseError::kLineTooLong;
+    } else if (ndjson) {
+      simdjson::dom::element doc;
+      if (ndjson_validator().parse(line.data(), line.size()).get(doc) != simdjson::SUCCESS ||
+          !doc.is_object()) {
+        why = parse::ParseError::kInvalidJson;
+      }
+    }
+    if (why != parse::ParseError::kOk) {
+      ++malformed;
+      ctx_.pipeline->add_malformed(source_, seq, line_index, why, line);
+      return;
+    }
+    lines->append(line);
+    lines->push_back('\n');
+    ++accepted;
+  });
+  if (accepted > 0) {
+    engine::IngestBatch batch;
+    const char* data = lines->data();
+    const size_t size = lines->size();
+    batch.text = core::Batch(std::shared_ptr<const void>(lines), data, size, {source_, seq});
+    batch.source = source_;
+    batch.lines = accepted;
+    batch.request_seq = seq;
+    batch.received_us = core::unix_now_us();
+    switch (ctx_.pipeline->offer(std::move(batch))) {
+      case core::OfferResult::kAccepted:
+      case core::OfferResult::kDroppedNewest:
+        break;
+      case core::OfferResult::kRejected:
+        return retry_reply(http::status::too_many_requests, "queue full, retry later", v, 1);
+      case core::OfferResult::kClosed:
+        return retry_reply(http::status::service_unavailable, "shutting down", v, 5);
+    }
+  }
+  return {json_reply(http::status::accepted,
+                     fmt::format(R"({{"accepted":{},"malformed":{}}})", accepted, malformed), v),
+          std::nullopt};
+}
+
+}  // namespace logstreamer::server

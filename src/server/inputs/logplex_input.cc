@@ -1,0 +1,123 @@
+#include "server/inputs/logplex_input.h"
+
+#include <charconv>
+#include <memory>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <boost/beast/http.hpp>
+
+#include "core/wall_clock.h"
+#include "server/auth.h"
+#include "server/http_util.h"
+#include "server/inputs/logplex_frames.h"
+
+namespace logstreamer::server {
+namespace http = boost::beast::http;
+
+Reply LogplexInput::handle(Request& req) {
+  const unsigned v = req.version();
+  if (!ctx_.auth->drain_token_allowed(header(req, "Logplex-Drain-Token"))) {
+    return error_reply(http::status::forbidden, "drain token not allowed", v);
+  }
+  if (!media_type_is(header(req, "Content-Type"), "application/logplex-1")) {
+    return error_reply(http::status::unsupported_media_type,
+                       "Content-Type must be application/logplex-1", v);
+  }
+  if (auto r = ctx_.gate->decode_body(req)) return *r;
+  requests_.fetch_add(1, std::memory_order_relaxed);
+
+  const std::string frame_id(header(req, "Logplex-Frame-Id"));
+  if (!frame_id.empty() && !dedupe_.claim(frame_id)) {
+    duplicates_.fetch_add(1, std::memory_order_relaxed);
+    return {json_reply(http::status::ok, R"({"accepted":0,"malformed":0,"duplicate":true})", v),
+            std::nullopt};
+  }
+  auto release = [&] {
+    if (!frame_id.empty()) dedupe_.release(frame_id);
+  };
+
+  auto lines = std::make_shared<std::string>();
+  const LogplexSplit split = split_logplex(req.body(), *lines);
+  const uint64_t seq = request_seq_.fetch_add(1, std::memory_order_relaxed);
+  if (split.malformed > 0) {
+    malformed_frames_.fetch_add(split.malformed, std::memory_order_relaxed);
+    ctx_.pipeline->add_malformed(source_, seq, split.frames, parse::ParseError::kBadFraming,
+                                 split.sample);
+  }
+  const std::string_view count_header = header(req, "Logplex-Msg-Count");
+  if (!count_header.empty()) note_msg_count(count_header, split.frames + split.malformed, frame_id);
+  for (const auto& [name, counter] : {std::pair{"Logplex-Drop-Count", &drop_count_},
+                                      std::pair{"Logplex-Lost-Count", &lost_count_}}) {
+    const std::string_view h = header(req, name);
+    uint64_t n = 0;
+    auto [p, ec] = std::from_chars(h.data(), h.data() + h.size(), n);
+    if (!h.empty() && ec == std::errc()) counter->fetch_add(n, std::memory_order_relaxed);
+  }
+
+  if (split.frames > 0) {
+    engine::IngestBatch batch;
+    const char* data = lines->data();
+    const size_t size = lines->size();
+    batch.text = core::Batch(std::shared_ptr<const void>(lines), data, size, {source_, seq});
+    batch.source = source_;
+    batch.lines = static_cast<uint32_t>(split.frames);
+    batch.request_seq = seq;
+    batch.received_us = core::unix_now_us();
+    switch (ctx_.pipeline->offer(std::move(batch))) {
+      case core::OfferResult::kAccepted:
+      case core::OfferResult::kDroppedNewest:  // the operator chose a drop policy: counted,
+                                               // acknowledged
+        break;
+      case core::OfferResult::kRejected:
+        release();
+        return retry_reply(http::status::too_many_requests, "queue full, retry later", v, 1);
+      case core::OfferResult::kClosed:
+        release();
+        return retry_reply(http::status::service_unavailable, "shutting down", v, 5);
+    }
+  }
+  frames_.fetch_add(split.frames, std::memory_order_relaxed);
+  return {json_reply(
+              http::status::ok,
+              fmt::format(R"({{"accepted":{},"malformed":{}}})", split.frames, split.malformed), v),
+          std::nullopt};
+}
+
+void LogplexInput::note_msg_count(std::string_view declared_text, uint64_t parsed,
+                                  std::string_view frame_id) {
+  uint64_t declared = 0;
+  auto [p, ec] =
+      std::from_chars(declared_text.data(), declared_text.data() + declared_text.size(), declared);
+  if (ec == std::errc() && declared == parsed) return;
+  msg_count_mismatches_.fetch_add(1, std::memory_order_relaxed);
+  // Logged at most once a second: a misbehaving sender must not flood the log.
+  const int64_t now_s = core::unix_now_us() / 1000000;
+  int64_t last = last_mismatch_log_.load();
+  if (now_s > last && last_mismatch_log_.compare_exchange_strong(last, now_s)) {
+    spdlog::warn("logplex: Logplex-Msg-Count says {}, body has {} frames (frame id '{}')",
+                 declared_text, parsed, frame_id);
+  }
+}
+
+void LogplexInput::write_metrics(PrometheusText& p) const {
+  p.counter("logstreamer_logplex_requests", "Logplex drain requests handled.",
+            static_cast<double>(requests_.load()));
+  p.counter("logstreamer_logplex_frames", "Logplex frames accepted.",
+            static_cast<double>(frames_.load()));
+  p.counter("logstreamer_logplex_malformed_frames", "Logplex bodies whose framing broke off.",
+            static_cast<double>(malformed_frames_.load()));
+  p.counter("logstreamer_logplex_msg_count_mismatches",
+            "Requests whose Logplex-Msg-Count differed from the frames in the body.",
+            static_cast<double>(msg_count_mismatches_.load()));
+  p.counter("logstreamer_logplex_duplicate_requests",
+            "Retried requests acknowledged without processing (same Logplex-Frame-Id).",
+            static_cast<double>(duplicates_.load()));
+}
+
+void LogplexInput::upstream_drops(std::vector<std::pair<std::string_view, uint64_t>>& out) const {
+  out.emplace_back("logplex_drop_count", drop_count_.load());
+  out.emplace_back("logplex_lost_count", lost_count_.load());
+}
+
+}  // namespace logstreamer::server
