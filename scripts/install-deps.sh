@@ -9,7 +9,7 @@ packages=(
   libcli11-dev libfmt-dev libspdlog-dev libsimdjson-dev libabsl-dev
   zlib1g-dev libzstd-dev libgoogle-perftools-dev google-perftools
   libgtest-dev libgmock-dev libbenchmark-dev
-  jq mawk gzip zstd time
+  jq mawk gzip zstd time python3
   # serve: HTTP (Beast), TLS, config, storage
   libboost-dev libssl-dev libtomlplusplus-dev libsqlite3-dev sqlite3
   # serve's tests and benchmarks: HTTP client, promtool, load generator, a

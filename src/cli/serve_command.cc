@@ -126,8 +126,11 @@ int run_serve(const ServeFlags& flags) {
   ao.api_rate = cfg.api_rate_limit;
   ao.api_burst = std::max(1.0, cfg.api_rate_limit * 2);
   ao.dedupe_capacity = cfg.dedupe_ids;
-  server::ApiHandler handler({&pipeline, &alerts, outputs.list(), outputs.events.get(), nullptr},
-                             creds, ao);
+  ao.ack = cfg.ack == "commit" ? server::AckMode::kCommit : server::AckMode::kQueued;
+  ao.ack_timeout = cfg.ack_timeout;
+  server::ApiHandler handler(
+      {&pipeline, &alerts, outputs.list(), outputs.events.get(), outputs.ledger.get(), nullptr},
+      creds, ao);
   handler_ptr = &handler;
 
   server::HttpLimits limits;
@@ -164,12 +167,13 @@ int run_serve(const ServeFlags& flags) {
   // As many I/O threads as cores: measured 1.25x the lines/s of half as many (docs/PERFORMANCE.md).
   const size_t io_threads = cfg.io_threads > 0 ? cfg.io_threads : cores;
   http->start(io_threads);
-  fmt::print(stderr,
-             "logstreamer serve: listening on {}://{} (db: {}, workers {}-{}, queue {} lines, "
-             "policy {})\n",
-             tls ? "https" : "http", address,
-             outputs.outputs.empty() ? std::string("none") : cfg.db, io.workers.min_workers,
-             io.workers.max_workers, cfg.queue_lines, core::policy_name(cfg.policy));
+  fmt::print(
+      stderr,
+      "logstreamer serve: listening on {}://{} (db: {}, ack: {}, workers {}-{}, queue {} lines, "
+      "policy {})\n",
+      tls ? "https" : "http", address, outputs.outputs.empty() ? std::string("none") : cfg.db,
+      cfg.ack, io.workers.min_workers, io.workers.max_workers, cfg.queue_lines,
+      core::policy_name(cfg.policy));
   if (!cfg.ready_file.empty()) {
     // Written whole, then renamed: a watcher never reads half an address.
     const std::string tmp = cfg.ready_file + ".tmp";

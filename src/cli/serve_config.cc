@@ -162,6 +162,25 @@ const std::vector<Setting>& settings() {
                  &ServeConfig::snapshot_interval),
       ms_setting("retention", "Stored rows older than this are deleted (0: keep)",
                  &ServeConfig::retention),
+      {"ack",
+       "When writes are answered: commit (once stored; the default with a database) or queued "
+       "(once queued in memory; the only mode with --db none)",
+       false,
+       [](ServeConfig& c, const std::string& v) {
+         if (v != "commit" && v != "queued")
+           return fmt::format("expected commit or queued, got '{}'", v);
+         c.ack = v;
+         return std::string{};
+       },
+       [](const ServeConfig& c) {
+         return c.ack.empty() ? std::string("commit with --db, else queued") : c.ack;
+       }},
+      ms_setting("ack_timeout",
+                 "With --ack commit: 503 (Retry-After) when not committed within this",
+                 &ServeConfig::ack_timeout),
+      ms_setting("dedupe_window",
+                 "Committed Logplex-Frame-Id / Idempotency-Key values are remembered this long",
+                 &ServeConfig::dedupe_window),
       double_setting("alert_error_rate_warning", "Error-rate warning threshold (ratio)",
                      &ServeConfig::alert_error_rate_warning, 0, 1),
       double_setting("alert_error_rate_critical", "Error-rate critical threshold (ratio)",
@@ -330,6 +349,12 @@ absl::Status resolve_serve_config(const ServeFlags& flags, ServeConfig& out) {
   if (out.max_workers != 0 && out.max_workers < out.min_workers) {
     return absl::InvalidArgumentError(fmt::format("key 'max_workers' ({}) is below 'min_workers' ({})",
                                                   out.max_workers, out.min_workers));
+  }
+  const bool has_db = !out.db.empty() && out.db != "none";
+  if (out.ack.empty()) out.ack = has_db ? "commit" : "queued";
+  if (out.ack == "commit" && !has_db) {
+    return absl::InvalidArgumentError(
+        "key 'ack': commit needs a database (--db); with --db none use --ack queued");
   }
   if (out.alert_error_rate_critical < out.alert_error_rate_warning) {
     return absl::InvalidArgumentError("key 'alert_error_rate_critical' is below 'alert_error_rate_warning'");

@@ -41,6 +41,9 @@ struct ServeConfig {
   std::chrono::milliseconds db_batch_timeout{200};
   std::chrono::milliseconds snapshot_interval{60000};
   std::chrono::milliseconds retention{7LL * 24 * 3600 * 1000};
+  std::string ack;  // "commit" or "queued"; empty until resolved: commit with a database
+  std::chrono::milliseconds ack_timeout{4000};
+  std::chrono::milliseconds dedupe_window{3600000};
   double alert_error_rate_warning = 0.05, alert_error_rate_critical = 0.10;
   std::chrono::milliseconds alert_p95_warning{2000}, alert_p95_critical{5000};
   std::chrono::milliseconds alert_window{300000};

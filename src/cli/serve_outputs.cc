@@ -20,20 +20,25 @@ sinks::DbWriterOptions writer_options(const ServeConfig& cfg) {
       std::min(cfg.queue_bytes, std::max(cfg.queue_lines, cfg.db_batch_rows * 2) * 512);
   wo.snapshot_interval = cfg.snapshot_interval;
   wo.retention = std::chrono::duration_cast<std::chrono::seconds>(cfg.retention);
+  wo.dedupe_window = cfg.dedupe_window;
   return wo;
 }
 
-// --db PATH: a writer connection and a read-only one for /api/events.
+// --db PATH: a writer connection, a read-only one for /api/events and one
+// for the idempotency-key lookups of retried requests.
 absl::Status add_sqlite(const ServeConfig& cfg, const std::function<std::string()>& snapshot,
                         ServeOutputs& out) {
   auto store = sinks::SqliteStore::open(cfg.db);
   if (!store.ok()) return store.status();
   auto reader = sinks::SqliteStore::open(cfg.db, /*read_only=*/true);
   if (!reader.ok()) return reader.status();
+  auto ledger = sinks::SqliteStore::open(cfg.db, /*read_only=*/true);
+  if (!ledger.ok()) return ledger.status();
   out.outputs.push_back(
       std::make_unique<sinks::DbWriter>("sqlite", **store, writer_options(cfg), snapshot));
   out.stores.push_back(std::move(*store));
   out.events = std::move(*reader);
+  out.ledger = std::move(*ledger);
   return absl::OkStatus();
 }
 

@@ -13,6 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "cli/serve_config.h"
+#include "sinks/delivery_ledger.h"
 #include "sinks/event_reader.h"
 #include "sinks/output.h"
 #include "sinks/row_store.h"
@@ -23,6 +24,7 @@ struct ServeOutputs {
   std::vector<std::unique_ptr<sinks::RowStore>> stores;  // connections the outputs write through
   std::vector<std::unique_ptr<sinks::Output>> outputs;   // in the order rows are pushed
   std::unique_ptr<sinks::EventReader> events;            // for /api/events; null: none stored
+  std::unique_ptr<sinks::DeliveryLedger> ledger;         // committed idempotency keys; null: none
 
   std::vector<sinks::Output*> list() const;
   std::vector<sinks::RowSink*> sinks() const;  // the same, as the pipeline takes them

@@ -184,10 +184,17 @@ void IngestPipeline::process(const std::vector<IngestBatch>& round, WorkerState&
   for (size_t i = 0; i < by_reason.size(); ++i) {
     if (by_reason[i] != 0) counters_.malformed_by_reason[i].fetch_add(by_reason[i], std::memory_order_relaxed);
   }
+  for (const IngestBatch& batch : round) {
+    if (batch.ack) rows.acks.push_back(batch.ack);
+  }
   if (!rows.empty() && !sinks_.empty()) {
     // Each output gets the round's rows; the last one takes them.
     for (size_t i = 0; i + 1 < sinks_.size(); ++i) sinks_[i]->push(rows);
     sinks_.back()->push(std::move(rows));
+  }
+  // The outputs hold the acks now (until they commit): let go of ours.
+  for (const IngestBatch& batch : round) {
+    if (batch.ack) batch.ack->release();
   }
   // Counted after the push: a line is "processed" once its rows are handed on.
   counters_.processed_lines.fetch_add(lines, std::memory_order_relaxed);

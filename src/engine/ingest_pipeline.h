@@ -28,6 +28,7 @@
 #include "core/autoscaler.h"
 #include "core/batch.h"
 #include "core/bounded_queue.h"
+#include "core/delivery_ack.h"
 #include "core/scaling_adapters.h"
 #include "core/worker_pool.h"
 #include "parse/format.h"
@@ -47,6 +48,9 @@ struct IngestBatch {
   uint32_t lines = 0;
   uint64_t request_seq = 0;
   int64_t received_us = 0;
+  // --ack commit: released (the pipeline's hold) once the batch's rows are
+  // handed to every output; the outputs hold it until they commit.
+  core::AckPtr ack;
 };
 
 struct IngestOptions {

@@ -34,7 +34,7 @@ ApiHandler::ApiHandler(ApiDeps deps, Credentials creds, ApiOptions options)
   ctx.gate = this;
   ctx.auth = &auth_;
   ctx.max_line_bytes = options_.max_line_bytes;
-  ctx.dedupe_capacity = options_.dedupe_capacity;
+  ctx.ack = AckOptions{options_.ack, options_.ack_timeout, deps_.ledger, options_.dedupe_capacity};
   inputs_ = make_http_inputs(ctx);
   build_routes();
   responses_ = std::make_unique<std::array<std::atomic<uint64_t>, 6>[]>(endpoint_labels_.size());

@@ -36,6 +36,7 @@
 #include "server/http_util.h"
 #include "server/inputs/http_input.h"
 #include "server/rate_limiter.h"
+#include "sinks/delivery_ledger.h"
 #include "sinks/event_reader.h"
 #include "sinks/output.h"
 
@@ -46,7 +47,9 @@ struct ApiOptions {
   size_t max_line_bytes = 64 * 1024;
   double api_rate = 50;   // read requests per second per API key; 0: unlimited
   double api_burst = 100;
-  size_t dedupe_capacity = 100000;
+  size_t dedupe_capacity = 100000;  // idempotency keys remembered in memory
+  AckMode ack = AckMode::kQueued;   // when writes are answered (server/inputs/acknowledger.h)
+  std::chrono::milliseconds ack_timeout{4000};
   size_t top_n = 10;
   std::chrono::milliseconds stream_interval{1000};
 };
@@ -56,6 +59,7 @@ struct ApiDeps {
   AlertTracker* alerts = nullptr;
   std::vector<sinks::Output*> outputs;   // where rows go; empty: nothing stored
   sinks::EventReader* events = nullptr;  // for /api/events; null: 404
+  sinks::DeliveryLedger* ledger = nullptr;  // committed idempotency keys; null: none
   const ServerCounters* server = nullptr;
 };
 

@@ -2,19 +2,23 @@
 
 #include <algorithm>
 
-#include "aggregate/absl_key.h"
-
 namespace logstreamer::server {
 
-bool FrameDedupe::claim(std::string_view id) {
+FrameDedupe::Claim FrameDedupe::claim(std::string_view id) {
   std::lock_guard lock(mutex_);
-  if (!ids_.insert(std::string(id)).second) return false;
+  const auto [it, inserted] = ids_.try_emplace(std::string(id), false);
+  if (!inserted) return it->second ? Claim::kDone : Claim::kInFlight;
   order_.emplace_back(id);
   while (order_.size() > capacity_) {
     ids_.erase(order_.front());
     order_.pop_front();
   }
-  return true;
+  return Claim::kNew;
+}
+
+void FrameDedupe::mark_done(std::string_view id) {
+  std::lock_guard lock(mutex_);
+  if (auto it = ids_.find(std::string(id)); it != ids_.end()) it->second = true;
 }
 
 void FrameDedupe::release(std::string_view id) {

@@ -1,37 +1,45 @@
 #pragma once
-// FrameDedupe: remembers the Logplex-Frame-Id values already processed, so a
-// retried request is acknowledged without being counted twice.
+// FrameDedupe: the idempotency keys (Logplex-Frame-Id, Idempotency-Key) this
+// process has seen, in front of the database's ledger of committed keys.
 //
-// Bounded: the oldest ids are forgotten past `capacity` (Logplex retries
-// within seconds, so a few hundred thousand ids cover far more than its retry
-// window). Thread-safe. An id is "claimed" while its request is being
-// handled: a concurrent retry of the same id is told it is a duplicate, and if
-// the first attempt fails (429), release() lets the next retry through.
+// A key is claimed while its request is handled (in flight) and marked done
+// once its lines are acknowledged; a failed request releases it, so the next
+// retry goes through. What a retry of an in-flight key is told is the
+// caller's choice: with --ack commit it must retry later (the first attempt
+// may still fail), with --ack queued it is a duplicate.
+//
+// Bounded: the oldest keys are forgotten past `capacity` (Logplex retries
+// within seconds; the database's ledger covers the longer window and
+// restarts). Thread-safe.
 #include <cstddef>
 #include <deque>
 #include <mutex>
 #include <string>
 #include <string_view>
 
-#include "absl/container/flat_hash_set.h"
+#include "absl/container/flat_hash_map.h"
 
 namespace logstreamer::server {
 
 class FrameDedupe {
  public:
+  enum class Claim { kNew, kInFlight, kDone };
+
   explicit FrameDedupe(size_t capacity = 100000) : capacity_(capacity) {}
 
-  // True: this id is new and now claimed. False: seen (or being handled).
-  bool claim(std::string_view id);
-  // The request with this claimed id was not accepted: forget it.
+  // kNew: the key was unknown and is now claimed (in flight).
+  Claim claim(std::string_view id);
+  // The claimed key's request was acknowledged.
+  void mark_done(std::string_view id);
+  // The claimed key's request was not accepted, or not stored: forget it.
   void release(std::string_view id);
   size_t size() const;
 
  private:
   size_t capacity_;
   mutable std::mutex mutex_;
-  absl::flat_hash_set<std::string> ids_;
-  std::deque<std::string> order_;  // oldest first, for eviction
+  absl::flat_hash_map<std::string, bool> ids_;  // key -> done
+  std::deque<std::string> order_;               // oldest first, for eviction
 };
 
 }  // namespace logstreamer::server

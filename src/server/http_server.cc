@@ -35,6 +35,36 @@ Response json_error(http::status status, std::string_view message, unsigned vers
   return res;
 }
 
+bool PendingReply::complete(Response response) {
+  std::function<void(Response)> deliver;
+  {
+    std::lock_guard lock(mutex_);
+    if (done_) return false;
+    done_ = true;
+    if (!deliver_) {
+      early_ = std::move(response);
+      return true;
+    }
+    deliver = std::move(deliver_);
+  }
+  deliver(std::move(response));
+  return true;
+}
+
+void PendingReply::attach(std::function<void(Response)> deliver) {
+  std::optional<Response> early;
+  {
+    std::lock_guard lock(mutex_);
+    if (!early_) {
+      deliver_ = std::move(deliver);
+      return;
+    }
+    early = std::move(early_);
+    early_.reset();
+  }
+  deliver(std::move(*early));
+}
+
 // What the sessions share with the server: the listener, TLS, and the
 // registry of open connections (server/connection_registry.h).
 struct HttpServer::Impl {
@@ -137,8 +167,29 @@ class Session : public SessionBase {
     Reply reply = handler_.handle(req, client_);
     if (reply.stream) return start_stream(std::move(*reply.stream), req.version());
     keep_alive_ = req.keep_alive() && !closing_ && !server_.stopping();
+    if (reply.pending) return await_pending(std::move(reply));
     reply.response.keep_alive(keep_alive_);
     send(std::move(reply.response));
+  }
+
+  // The answer comes later (PendingReply): nothing is read meanwhile, and the
+  // body timer, idle now, bounds the wait.
+  void await_pending(Reply reply) {
+    auto pending = reply.pending;
+    auto on_timeout = std::make_shared<Response>(std::move(reply.response));
+    body_timer_->expires_after(reply.pending_timeout);
+    body_timer_->async_wait([pending, on_timeout](beast::error_code ec) {
+      if (!ec) pending->complete(std::move(*on_timeout));
+    });
+    pending->attach([self = derived().shared_from_this()](Response res) {
+      auto shared = std::make_shared<Response>(std::move(res));
+      net::post(self->derived().stream().get_executor(), [self, shared] {
+        self->body_timer_->cancel();
+        shared->keep_alive(self->keep_alive_ && !self->closing_ && !self->server_.stopping());
+        self->keep_alive_ = shared->keep_alive();
+        self->send(std::move(*shared));
+      });
+    });
   }
 
   void on_read_error(beast::error_code ec) {

@@ -21,9 +21,10 @@
 //    its connection closes. wait_idle() returns when none is left.
 //
 // The handler runs on an I/O thread and must not block for long: it answers
-// from memory or hands work to a queue. A reply may instead be an event
-// stream (Server-Sent Events): the session then writes the handler's
-// `next()` every `interval` until the client leaves or the server stops.
+// from memory or hands work to a queue, and when the answer depends on that
+// work (acknowledgement after commit) it returns a PendingReply instead. A reply may instead be an
+// event stream (Server-Sent Events): the session then writes the handler's `next()` every
+// `interval` until the client leaves or the server stops.
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -67,9 +68,30 @@ struct EventStream {
   std::function<std::string()> next;  // one or more "data: ...\n\n" events
 };
 
+// An answer that is not ready when the handler returns: the request waits
+// for its lines to be committed (--ack commit). The session keeps the
+// request in flight without blocking an I/O thread, and sends what
+// complete() is given (from any thread), or the Reply's `response` if
+// `pending_timeout` passes first. The first of the two wins. Thread-safe.
+class PendingReply {
+ public:
+  // False when the reply was already completed (or timed out).
+  bool complete(Response response);
+  // By the session: how to send the answer (posted to its strand).
+  void attach(std::function<void(Response)> deliver);
+
+ private:
+  std::mutex mutex_;
+  bool done_ = false;
+  std::function<void(Response)> deliver_;
+  std::optional<Response> early_;  // completed before attach()
+};
+
 struct Reply {
   Response response;
-  std::optional<EventStream> stream;  // set: an SSE stream instead of `response`
+  std::optional<EventStream> stream;      // set: an SSE stream instead of `response`
+  std::shared_ptr<PendingReply> pending;  // set: wait for it; `response` is the answer on timeout
+  std::chrono::milliseconds pending_timeout{0};
 };
 
 struct ClientInfo {

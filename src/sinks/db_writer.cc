@@ -22,6 +22,11 @@ void append(RowBatch& into, RowBatch&& from, size_t reserve_rows) {
   }
   std::move(from.events.begin(), from.events.end(), std::back_inserter(into.events));
   std::move(from.requests.begin(), from.requests.end(), std::back_inserter(into.requests));
+  std::move(from.acks.begin(), from.acks.end(), std::back_inserter(into.acks));
+}
+
+void release_all(const RowBatch& rows, bool committed) {
+  for (const core::AckPtr& ack : rows.acks) ack->release(committed);
 }
 
 }  // namespace
@@ -52,16 +57,21 @@ void DbWriter::start() {
   const auto now = std::chrono::steady_clock::now();
   next_snapshot_ = now + options_.snapshot_interval;
   next_sweep_ = now;  // sweep once at start-up
+  next_key_sweep_ = now;
   thread_ = std::thread([this] { run(); });
 }
 
 void DbWriter::push(RowBatch rows) {
   const size_t n = rows.size();
+  // Hold every request until its rows are committed (before the pipeline
+  // releases its own hold, so an ack cannot complete early).
+  for (const core::AckPtr& ack : rows.acks) ack->add_hold();
   queued_rows_.fetch_add(n, std::memory_order_relaxed);
   if (queue_.offer(rows, rows.approx_bytes()) != core::OfferResult::kAccepted) {
     queued_rows_.fetch_sub(n, std::memory_order_relaxed);
     // Only after close(): the pipeline drains into the writer before closing it.
     lost_rows_.fetch_add(n, std::memory_order_relaxed);
+    release_all(rows, false);
     spdlog::error("database writer closed: {} rows not stored", n);
   }
 }
@@ -103,6 +113,15 @@ void DbWriter::periodic(std::chrono::steady_clock::time_point now) {
         core::unix_now_us() - std::chrono::duration_cast<std::chrono::microseconds>(options_.retention).count();
     if (auto st = store_.delete_before(cutoff); !st.ok()) spdlog::warn("database retention: {}", std::string(st.message()));
   }
+  if (options_.dedupe_window.count() > 0 && now >= next_key_sweep_) {
+    next_key_sweep_ = now + options_.retention_sweep;
+    const int64_t cutoff =
+        core::unix_now_us() -
+        std::chrono::duration_cast<std::chrono::microseconds>(options_.dedupe_window).count();
+    if (auto st = store_.delete_keys_before(cutoff); !st.ok()) {
+      spdlog::warn("database key pruning: {}", std::string(st.message()));
+    }
+  }
 }
 
 void DbWriter::run() {
@@ -123,13 +142,21 @@ void DbWriter::run() {
       append(pending, std::move(*rows), options_.batch_rows + 1024);
     }
     const bool closed_and_empty = !rows && queue_.closed();
-    const bool due = !pending.empty() && (pending.size() >= options_.batch_rows || closed_and_empty ||
-                                          std::chrono::steady_clock::now() >= first_at + options_.batch_timeout);
+    // Group commit for waiting senders: once nothing more is queued, commit
+    // now rather than at the timeout; under load the queue refills while a
+    // commit runs, so transactions grow by themselves.
+    const bool senders_waiting = !pending.acks.empty() && queue_.size() == 0;
+    const bool due =
+        !pending.empty() &&
+        (pending.size() >= options_.batch_rows || closed_and_empty || senders_waiting ||
+         std::chrono::steady_clock::now() >= first_at + options_.batch_timeout);
     if (due) {
-      if (!commit(pending)) {
+      const bool committed = commit(pending);
+      if (!committed) {
         lost_rows_.fetch_add(pending.size(), std::memory_order_relaxed);
         spdlog::error("database: gave up at shutdown, {} rows not stored", pending.size());
       }
+      release_all(pending, committed);  // answers the requests that waited for this commit
       pending = RowBatch{};
     }
     if (closed_and_empty && pending.empty()) break;

@@ -1,7 +1,11 @@
 #pragma once
 // DbWriter: a database as one of serve's outputs (sinks/output.h). Workers
-// push() parsed rows; one thread commits them in transactions of up to `batch_rows` rows or every
-// `batch_timeout`, whichever comes first.
+// push() parsed rows; one thread commits them in transactions of up to
+// `batch_rows` rows or every `batch_timeout`, whichever comes first, and at
+// once when senders wait for the commit (--ack commit) and nothing more is
+// queued (group commit). The requests' acks (RowBatch::acks) are held until
+// their rows are committed, and their keys are written in the same
+// transaction.
 //
 // Nothing is lost to a database failure: a failed transaction is retried,
 // with backoff from 50 ms to 5 s, until it commits or the writer is closed
@@ -34,6 +38,8 @@ struct DbWriterOptions {
   std::chrono::milliseconds snapshot_interval{60000};
   std::chrono::seconds retention{7 * 24 * 3600};  // 0: keep everything
   std::chrono::milliseconds retention_sweep{60000};
+  // Idempotency keys are kept this long (a retry after longer is stored again).
+  std::chrono::milliseconds dedupe_window{3600000};
   std::chrono::milliseconds max_backoff{5000};
 };
 
@@ -84,7 +90,7 @@ class DbWriter final : public Output {
   std::atomic<int64_t> deadline_ns_{INT64_MAX};  // steady-clock ns; retries stop after it
   std::atomic<uint64_t> lost_rows_{0};
   std::atomic<size_t> queued_rows_{0};
-  std::chrono::steady_clock::time_point next_snapshot_, next_sweep_;
+  std::chrono::steady_clock::time_point next_snapshot_, next_sweep_, next_key_sweep_;
 };
 
 }  // namespace logstreamer::sinks

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/delivery_ack.h"
 #include "parse/log_record.h"
 
 namespace logstreamer::sinks {
@@ -32,10 +33,15 @@ struct RequestRow {
 struct RowBatch {
   std::vector<EventRow> events;
   std::vector<RequestRow> requests;
-  size_t size() const { return events.size() + requests.size(); }
+  // The requests these rows came from, when they wait for a commit (--ack
+  // commit): a durable output holds each until the rows are committed, and
+  // stores their keys in the same transaction. A batch may carry acks and no
+  // rows (a request whose lines were all malformed still gets its answer).
+  std::vector<core::AckPtr> acks;
+  size_t size() const { return events.size() + requests.size(); }  // rows
   // Memory held, roughly: the text plus a fixed cost per row (for queue bounds).
   size_t approx_bytes() const;
-  bool empty() const { return events.empty() && requests.empty(); }
+  bool empty() const { return events.empty() && requests.empty() && acks.empty(); }
 };
 
 // Builds rows from a parsed line: host and process come from the syslog

@@ -1,5 +1,6 @@
 #pragma once
-// RowStore: where the database writer commits rows. One implementation per
+// RowStore: where the database writer commits rows (and, in the same
+// transaction, the idempotency keys of the requests they came from). One implementation per
 // database (sqlite_store.h); the writer (db_writer.h) owns batching, retries
 // and shutdown, so a new database is one class implementing these three calls.
 #include <cstdint>
@@ -18,6 +19,8 @@ class RowStore {
   virtual absl::Status write_snapshot(int64_t time_us, std::string_view metrics_json) = 0;
   // Deletes rows older than `cutoff_us`.
   virtual absl::Status delete_before(int64_t cutoff_us) = 0;
+  // Forgets idempotency keys committed before `cutoff_us` (the dedupe window).
+  virtual absl::Status delete_keys_before(int64_t /*cutoff_us*/) { return absl::OkStatus(); }
 };
 
 }  // namespace logstreamer::sinks

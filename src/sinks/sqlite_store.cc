@@ -1,55 +1,20 @@
 #include "sinks/sqlite_store.h"
 
+#include "sinks/sqlite_schema.h"
+
 #include <sqlite3.h>
 
 #include <algorithm>
 
 #include <fmt/format.h>
 
+#include "core/wall_clock.h"
 #include "parse/format.h"
 #include "parse/level.h"
 #include "parse/timestamp.h"
 
 namespace logstreamer::sinks {
 namespace {
-
-constexpr const char* kSchema = R"sql(
-CREATE TABLE IF NOT EXISTS events (
-  id          INTEGER PRIMARY KEY,
-  time_us     INTEGER NOT NULL,
-  received_us INTEGER NOT NULL,
-  level       TEXT NOT NULL,
-  service     TEXT,
-  host        TEXT,
-  dyno        TEXT,
-  format      TEXT NOT NULL,
-  message     TEXT NOT NULL,
-  fields      TEXT
-);
-CREATE INDEX IF NOT EXISTS events_time ON events(time_us);
-CREATE INDEX IF NOT EXISTS events_level_time ON events(level, time_us);
-CREATE INDEX IF NOT EXISTS events_service_time ON events(service, time_us);
-CREATE TABLE IF NOT EXISTS http_requests (
-  id         INTEGER PRIMARY KEY,
-  time_us    INTEGER NOT NULL,
-  method     TEXT,
-  path       TEXT,
-  status     INTEGER,
-  connect_ms REAL,
-  service_ms REAL,
-  bytes      INTEGER,
-  dyno       TEXT,
-  request_id TEXT,
-  client_ip  TEXT
-);
-CREATE INDEX IF NOT EXISTS http_requests_time ON http_requests(time_us);
-CREATE TABLE IF NOT EXISTS metric_snapshots (
-  id      INTEGER PRIMARY KEY,
-  time_us INTEGER NOT NULL,
-  metrics TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS metric_snapshots_time ON metric_snapshots(time_us);
-)sql";
 
 void bind_text(sqlite3_stmt* s, int i, std::string_view v) {
   if (v.empty()) {
@@ -91,15 +56,15 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string
         !st.ok()) {
       return st;
     }
-    if (auto st = store->exec(kSchema); !st.ok()) return st;
+    if (auto st = migrate_sqlite(db); !st.ok()) return st;
     if (auto st = store->prepare_writes(); !st.ok()) return st;
   }
   return store;
 }
 
 SqliteStore::~SqliteStore() {
-  for (SqliteStatement* st :
-       {&insert_event_, &insert_events_, &insert_request_, &insert_requests_, &insert_snapshot_}) {
+  for (SqliteStatement* st : {&insert_event_, &insert_events_, &insert_request_, &insert_requests_,
+                              &insert_snapshot_, &insert_key_, &find_key_}) {
     *st = SqliteStatement();  // finalized before the connection closes
   }
   sqlite3_close(db_);
@@ -204,7 +169,8 @@ absl::Status SqliteStore::prepare_writes() {
       !prep(multi_insert(kEventInsert, kEventValues, kRowsPerInsert), insert_events_) ||
       !prep(multi_insert(kRequestInsert, kRequestValues, 1), insert_request_) ||
       !prep(multi_insert(kRequestInsert, kRequestValues, kRowsPerInsert), insert_requests_) ||
-      !prep("INSERT INTO metric_snapshots(time_us, metrics) VALUES(?,?)", insert_snapshot_)) {
+      !prep("INSERT INTO metric_snapshots(time_us, metrics) VALUES(?,?)", insert_snapshot_) ||
+      !prep("INSERT OR IGNORE INTO delivered(key, time_us) VALUES(?,?)", insert_key_)) {
     return error("prepare");
   }
   return absl::OkStatus();
@@ -224,6 +190,17 @@ absl::Status SqliteStore::write(const RowBatch& rows) {
   if (!insert_all(rows.requests, insert_requests_.get(), insert_request_.get(), kRequestColumns,
                   bind_request)) {
     return fail("insert request");
+  }
+  // The requests' keys, in the same transaction: committed with their rows
+  // or not at all.
+  const int64_t now_us = core::unix_now_us();
+  for (const core::AckPtr& ack : rows.acks) {
+    if (ack->key().empty()) continue;
+    sqlite3_stmt* k = insert_key_.get();
+    StatementReset reset{k};
+    bind_text(k, 1, ack->key());
+    sqlite3_bind_int64(k, 2, now_us);
+    if (sqlite3_step(k) != SQLITE_DONE) return fail("insert key");
   }
   if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) return fail("commit");
   return absl::OkStatus();
@@ -250,8 +227,32 @@ absl::Status SqliteStore::delete_before(int64_t cutoff_us) {
   return absl::OkStatus();
 }
 
+absl::Status SqliteStore::delete_keys_before(int64_t cutoff_us) {
+  SqliteStatement s;
+  if (!s.prepare(db_, "DELETE FROM delivered WHERE time_us < ?", false))
+    return error("prepare delete keys");
+  sqlite3_bind_int64(s.get(), 1, cutoff_us);
+  if (sqlite3_step(s.get()) != SQLITE_DONE) return error("delete keys");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<bool> SqliteStore::was_delivered(std::string_view key) {
+  std::lock_guard lock(ledger_mutex_);
+  if (!find_key_ && !find_key_.prepare(db_, "SELECT 1 FROM delivered WHERE key = ?", true)) {
+    return error("prepare key lookup");
+  }
+  sqlite3_stmt* s = find_key_.get();
+  StatementReset reset{s};
+  sqlite3_bind_text(s, 1, key.data(), static_cast<int>(key.size()), SQLITE_STATIC);
+  const int rc = sqlite3_step(s);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return error("key lookup");
+}
+
 absl::StatusOr<int64_t> SqliteStore::count(std::string_view table) {
-  if (table != "events" && table != "http_requests" && table != "metric_snapshots") {
+  if (table != "events" && table != "http_requests" && table != "metric_snapshots" &&
+      table != "delivered") {
     return absl::InvalidArgumentError("unknown table");
   }
   SqliteStatement s;

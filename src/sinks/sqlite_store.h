@@ -6,17 +6,19 @@
 // API opens another (read-only) and serialises its queries.
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "sinks/delivery_ledger.h"
 #include "sinks/event_reader.h"
 #include "sinks/row_store.h"
 #include "sinks/sqlite_statement.h"
 
 namespace logstreamer::sinks {
 
-class SqliteStore final : public RowStore, public EventReader {
+class SqliteStore final : public RowStore, public EventReader, public DeliveryLedger {
  public:
   static constexpr size_t kRowsPerInsert = 64;  // rows per multi-row INSERT
   static absl::StatusOr<std::unique_ptr<SqliteStore>> open(const std::string& path, bool read_only = false);
@@ -25,6 +27,9 @@ class SqliteStore final : public RowStore, public EventReader {
   absl::Status write(const RowBatch& rows) override;
   absl::Status write_snapshot(int64_t time_us, std::string_view metrics_json) override;
   absl::Status delete_before(int64_t cutoff_us) override;
+  absl::Status delete_keys_before(int64_t cutoff_us) override;
+  // Thread-safe (its own lock): use a connection of its own for it.
+  absl::StatusOr<bool> was_delivered(std::string_view key) override;
 
   absl::StatusOr<EventPage> query_events(const EventQuery& q) override;
   absl::StatusOr<int64_t> count(std::string_view table);
@@ -42,6 +47,9 @@ class SqliteStore final : public RowStore, public EventReader {
   SqliteStatement insert_request_;
   SqliteStatement insert_requests_;
   SqliteStatement insert_snapshot_;
+  SqliteStatement insert_key_;
+  std::mutex ledger_mutex_;
+  SqliteStatement find_key_;  // prepared on first use
 };
 
 }  // namespace logstreamer::sinks

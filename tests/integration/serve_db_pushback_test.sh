@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# With today's acknowledgement (a 2xx means queued), a database that fails
+# With --ack queued (a 2xx means queued), a database that fails
 # must push back on senders within seconds: 503 with Retry-After once a
 # commit has failed, not 200s until some 64k rows pile up in memory. With the
 # default queue sizes, so the queue's own 429 cannot be what answers.
@@ -19,7 +19,7 @@ send() {  # KEY: prints the status code; appends KEY to acked on a 2xx
   printf '%s' "$code"
 }
 
-start_serve
+start_serve --ack queued
 expect_eq "a post before the lock" 200 "$(send before)"
 mkfifo lockfifo
 sqlite3 serve.db < lockfifo > lock.out 2>&1 &

@@ -73,17 +73,20 @@ TEST(RateLimiter, AllowsBurstThenAsksToRetry) {
 }
 
 TEST(FrameDedupe, ClaimsOnceReleasesOnFailureAndForgetsOldest) {
+  using Claim = FrameDedupe::Claim;
   FrameDedupe d(3);
-  EXPECT_TRUE(d.claim("a"));
-  EXPECT_FALSE(d.claim("a"));
+  EXPECT_EQ(d.claim("a"), Claim::kNew);
+  EXPECT_EQ(d.claim("a"), Claim::kInFlight);  // a retry while the first is handled
   d.release("a");
-  EXPECT_TRUE(d.claim("a"));  // a failed request may be retried
-  EXPECT_TRUE(d.claim("b"));
-  EXPECT_TRUE(d.claim("c"));
-  EXPECT_TRUE(d.claim("d"));  // evicts "a"
+  EXPECT_EQ(d.claim("a"), Claim::kNew);  // a failed request may be retried
+  d.mark_done("a");
+  EXPECT_EQ(d.claim("a"), Claim::kDone);  // acknowledged: a duplicate
+  EXPECT_EQ(d.claim("b"), Claim::kNew);
+  EXPECT_EQ(d.claim("c"), Claim::kNew);
+  EXPECT_EQ(d.claim("d"), Claim::kNew);  // evicts "a"
   EXPECT_EQ(d.size(), 3u);
-  EXPECT_TRUE(d.claim("a"));
-  EXPECT_FALSE(d.claim("d"));
+  EXPECT_EQ(d.claim("a"), Claim::kNew);
+  EXPECT_EQ(d.claim("d"), Claim::kInFlight);
 }
 
 }  // namespace

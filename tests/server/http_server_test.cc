@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -139,6 +140,72 @@ TEST(HttpServer, GracefulStopAnswersTheRequestInFlight) {
   EXPECT_FALSE(slow_res.keep_alive());  // closing after it
   EXPECT_TRUE(server.wait_idle(std::chrono::steady_clock::now() + std::chrono::seconds(30)));
   server.stop();
+}
+
+// Answers later: every request gets a PendingReply, completed from another
+// thread when the test says so ("/late", 60 s timeout), or never ("/never":
+// its 300 ms timeout answers).
+class LateHandler : public Handler {
+ public:
+  Reply handle(Request& req, const ClientInfo&) override {
+    const bool late = req.target() == "/late";
+    Reply r{json_error(http::status::service_unavailable, "timed out", req.version()), std::nullopt,
+            std::make_shared<PendingReply>(), std::chrono::milliseconds(late ? 60000 : 300)};
+    if (late) {
+      std::lock_guard lock(m);
+      pending.push_back(r.pending);
+      cv.notify_all();
+    }
+    return r;
+  }
+  std::mutex m;
+  std::condition_variable cv;
+  std::vector<std::shared_ptr<PendingReply>> pending;
+};
+
+TEST(HttpServer, PendingRepliesAreSentWhenCompletedOrAtTheirTimeout) {
+  LateHandler handler;
+  HttpServer server(handler, HttpLimits{});
+  auto ep = server.listen("127.0.0.1", 0);
+  ASSERT_TRUE(ep.ok());
+  server.start(1);  // one I/O thread: a waiting request must not hold it
+  http::response<http::string_body> late_res;
+  std::thread late([&] {
+    Client c(*ep);
+    late_res = c.send(http::verb::post, "/late", "x");
+  });
+  {
+    std::unique_lock lock(handler.m);
+    handler.cv.wait(lock, [&] { return !handler.pending.empty(); });
+  }
+  // While /late waits, another client is served by the same I/O thread.
+  Client other(*ep);
+  EXPECT_EQ(other.send(http::verb::post, "/never", "y").result(),
+            http::status::service_unavailable);
+  Response done{http::status::ok, 11};
+  done.body() = "committed";
+  done.prepare_payload();
+  std::shared_ptr<PendingReply> p;
+  {
+    std::lock_guard lock(handler.m);
+    p = handler.pending.front();
+  }
+  EXPECT_TRUE(p->complete(done));  // from this thread, as a database writer would
+  late.join();
+  EXPECT_EQ(late_res.result(), http::status::ok);
+  EXPECT_EQ(late_res.body(), "committed");
+  EXPECT_FALSE(p->complete(done));  // only once
+  server.stop();
+}
+
+TEST(HttpServer, PendingReplyCompletedBeforeItIsAttached) {
+  PendingReply p;
+  Response r{http::status::ok, 11};
+  EXPECT_TRUE(p.complete(r));
+  int delivered = 0;
+  p.attach([&](Response res) { delivered += res.result() == http::status::ok ? 1 : 0; });
+  EXPECT_EQ(delivered, 1);
+  EXPECT_FALSE(p.complete(r));
 }
 
 }  // namespace

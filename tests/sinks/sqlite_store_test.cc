@@ -6,8 +6,11 @@
 #include <filesystem>
 #include <thread>
 
+#include <sqlite3.h>
+
 #include <gtest/gtest.h>
 
+#include "core/wall_clock.h"
 #include "sinks/db_writer.h"
 
 namespace logstreamer::sinks {
@@ -113,6 +116,65 @@ TEST_F(TempDb, RetentionDeletesOldRows) {
   ASSERT_TRUE((*store)->write(rows).ok());
   ASSERT_TRUE((*store)->delete_before(500).ok());
   EXPECT_EQ(*(*store)->count("events"), 1);
+}
+
+TEST_F(TempDb, KeysAreCommittedWithTheRowsAndFoundAfterReopening) {
+  {
+    auto store = SqliteStore::open(path_);
+    ASSERT_TRUE(store.ok()) << store.status();
+    RowBatch rows;
+    rows.events = {event(core::unix_now_us(), parse::Level::kInfo, "a", "one")};
+    rows.acks = {std::make_shared<core::DeliveryAck>("frame-1"),
+                 std::make_shared<core::DeliveryAck>("")};
+    ASSERT_TRUE((*store)->write(rows).ok());
+    RowBatch keys_only;  // a request whose lines were all malformed
+    keys_only.acks = {std::make_shared<core::DeliveryAck>("frame-2")};
+    ASSERT_TRUE((*store)->write(keys_only).ok());
+    EXPECT_EQ(*(*store)->count("delivered"), 2);
+  }
+  auto reader = SqliteStore::open(path_, /*read_only=*/true);
+  ASSERT_TRUE(reader.ok());
+  EXPECT_TRUE(*(*reader)->was_delivered("frame-1"));
+  EXPECT_TRUE(*(*reader)->was_delivered("frame-2"));
+  EXPECT_FALSE(*(*reader)->was_delivered("frame-3"));
+  auto store = SqliteStore::open(path_);
+  ASSERT_TRUE((*store)->delete_keys_before(core::unix_now_us() + 1).ok());
+  EXPECT_FALSE(*(*reader)->was_delivered("frame-1"));
+}
+
+TEST_F(TempDb, AnOlderFileIsMigratedAndANewerOneRefused) {
+  {
+    // A file as version 1 wrote it: events, no schema_version, no delivered.
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(
+        sqlite3_exec(
+            db,
+            "CREATE TABLE events (id INTEGER PRIMARY KEY, time_us INTEGER NOT NULL, "
+            "received_us INTEGER NOT NULL, level TEXT NOT NULL, service TEXT, host TEXT, "
+            "dyno TEXT, format TEXT NOT NULL, message TEXT NOT NULL, fields TEXT);"
+            "INSERT INTO events VALUES (1, 5, 5, 'INFO', 's', NULL, NULL, 'plain', 'kept', NULL);",
+            nullptr, nullptr, nullptr),
+        SQLITE_OK);
+    sqlite3_close(db);
+  }
+  {
+    auto store = SqliteStore::open(path_);
+    ASSERT_TRUE(store.ok()) << store.status();
+    EXPECT_EQ(*(*store)->count("events"), 1);     // the old rows stay
+    EXPECT_EQ(*(*store)->count("delivered"), 0);  // the new table exists
+  }
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "UPDATE schema_version SET version = 99", nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+  }
+  auto newer = SqliteStore::open(path_);
+  ASSERT_FALSE(newer.ok());
+  EXPECT_NE(std::string(newer.status().message()).find("schema version 99"), std::string::npos)
+      << newer.status();
 }
 
 // A store that fails its first `failures` writes.

@@ -22,6 +22,7 @@
 
 #include "engine/ingest_pipeline.h"
 #include "server/http_server.h"
+#include "server/inputs/acknowledger.h"
 #include "server/prometheus_text.h"
 
 namespace logstreamer::server {
@@ -41,7 +42,7 @@ struct InputContext {
   IntakeGate* gate = nullptr;
   const Authenticator* auth = nullptr;
   size_t max_line_bytes = 64 * 1024;
-  size_t dedupe_capacity = 100000;  // Logplex frame ids remembered
+  AckOptions ack;  // when requests are answered, and their keys' dedupe
 };
 
 class HttpInput {

@@ -32,6 +32,14 @@ Reply IngestInput::handle(Request& req) {
                        "Content-Type must be application/x-ndjson or text/plain", v);
   }
   if (auto r = ctx_.gate->decode_body(req)) return *r;
+  const std::string_view idempotency = header(req, "Idempotency-Key");
+  const std::string key =
+      idempotency.empty() ? std::string() : "ingest:" + std::string(idempotency);
+  if (auto seen =
+          acks_.check_key(key, json_reply(http::status::accepted,
+                                          R"({"accepted":0,"malformed":0,"duplicate":true})", v))) {
+    return std::move(*seen);
+  }
   const uint64_t seq = request_seq_.fetch_add(1, std::memory_order_relaxed);
 
   auto lines = std::make_shared<std::string>();
@@ -57,7 +65,9 @@ Reply IngestInput::handle(Request& req) {
     lines->push_back('\n');
     ++accepted;
   });
+  core::AckPtr ack;
   if (accepted > 0) {
+    ack = acks_.make_ack(key);
     engine::IngestBatch batch;
     const char* data = lines->data();
     const size_t size = lines->size();
@@ -66,19 +76,23 @@ Reply IngestInput::handle(Request& req) {
     batch.lines = accepted;
     batch.request_seq = seq;
     batch.received_us = core::unix_now_us();
+    batch.ack = ack;
     switch (ctx_.pipeline->offer(std::move(batch))) {
       case core::OfferResult::kAccepted:
       case core::OfferResult::kDroppedNewest:
         break;
       case core::OfferResult::kRejected:
+        acks_.rejected(key);
         return retry_reply(http::status::too_many_requests, "queue full, retry later", v, 1);
       case core::OfferResult::kClosed:
+        acks_.rejected(key);
         return retry_reply(http::status::service_unavailable, "shutting down", v, 5);
     }
   }
-  return {json_reply(http::status::accepted,
-                     fmt::format(R"({{"accepted":{},"malformed":{}}})", accepted, malformed), v),
-          std::nullopt};
+  return acks_.accepted(
+      ack, key,
+      json_reply(http::status::accepted,
+                 fmt::format(R"({{"accepted":{},"malformed":{}}})", accepted, malformed), v));
 }
 
 }  // namespace logstreamer::server

@@ -7,7 +7,8 @@
 // Lines are split by the shared rules (parse/line_loop.h: CR stripped, blank
 // lines skipped but numbered); an over-long line, or a line that is not a
 // JSON object in an NDJSON body, is refused at the edge: counted and sampled
-// as malformed, not queued.
+// as malformed, not queued. An Idempotency-Key header makes a retry of the
+// same request a duplicate, as Logplex-Frame-Id does for drains.
 #include <atomic>
 
 #include "server/inputs/http_input.h"
@@ -16,7 +17,7 @@ namespace logstreamer::server {
 
 class IngestInput final : public HttpInput {
  public:
-  explicit IngestInput(const InputContext& ctx) : ctx_(ctx) {}
+  explicit IngestInput(const InputContext& ctx) : ctx_(ctx), acks_(ctx.ack) {}
 
   std::string_view name() const override { return "ingest"; }
   std::string_view path() const override { return "/ingest"; }
@@ -25,6 +26,7 @@ class IngestInput final : public HttpInput {
 
  private:
   InputContext ctx_;
+  Acknowledger acks_;  // answers, and Idempotency-Key dedupe
   std::atomic<uint64_t> request_seq_{0};
 };
 

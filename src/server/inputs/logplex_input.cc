@@ -28,14 +28,14 @@ Reply LogplexInput::handle(Request& req) {
   requests_.fetch_add(1, std::memory_order_relaxed);
 
   const std::string frame_id(header(req, "Logplex-Frame-Id"));
-  if (!frame_id.empty() && !dedupe_.claim(frame_id)) {
-    duplicates_.fetch_add(1, std::memory_order_relaxed);
-    return {json_reply(http::status::ok, R"({"accepted":0,"malformed":0,"duplicate":true})", v),
-            std::nullopt};
+  if (auto seen = acks_.check_key(
+          frame_id,
+          json_reply(http::status::ok, R"({"accepted":0,"malformed":0,"duplicate":true})", v))) {
+    if (seen->response.result() == http::status::ok) {
+      duplicates_.fetch_add(1, std::memory_order_relaxed);
+    }
+    return std::move(*seen);
   }
-  auto release = [&] {
-    if (!frame_id.empty()) dedupe_.release(frame_id);
-  };
 
   auto lines = std::make_shared<std::string>();
   const LogplexSplit split = split_logplex(req.body(), *lines);
@@ -55,7 +55,9 @@ Reply LogplexInput::handle(Request& req) {
     if (!h.empty() && ec == std::errc()) counter->fetch_add(n, std::memory_order_relaxed);
   }
 
+  core::AckPtr ack;
   if (split.frames > 0) {
+    ack = acks_.make_ack(frame_id);
     engine::IngestBatch batch;
     const char* data = lines->data();
     const size_t size = lines->size();
@@ -64,24 +66,26 @@ Reply LogplexInput::handle(Request& req) {
     batch.lines = static_cast<uint32_t>(split.frames);
     batch.request_seq = seq;
     batch.received_us = core::unix_now_us();
+    batch.ack = ack;
     switch (ctx_.pipeline->offer(std::move(batch))) {
       case core::OfferResult::kAccepted:
       case core::OfferResult::kDroppedNewest:  // the operator chose a drop policy: counted,
                                                // acknowledged
         break;
       case core::OfferResult::kRejected:
-        release();
+        acks_.rejected(frame_id);
         return retry_reply(http::status::too_many_requests, "queue full, retry later", v, 1);
       case core::OfferResult::kClosed:
-        release();
+        acks_.rejected(frame_id);
         return retry_reply(http::status::service_unavailable, "shutting down", v, 5);
     }
   }
   frames_.fetch_add(split.frames, std::memory_order_relaxed);
-  return {json_reply(
-              http::status::ok,
-              fmt::format(R"({{"accepted":{},"malformed":{}}})", split.frames, split.malformed), v),
-          std::nullopt};
+  return acks_.accepted(
+      ack, frame_id,
+      json_reply(http::status::ok,
+                 fmt::format(R"({{"accepted":{},"malformed":{}}})", split.frames, split.malformed),
+                 v));
 }
 
 void LogplexInput::note_msg_count(std::string_view declared_text, uint64_t parsed,
