@@ -316,6 +316,17 @@ void add_serve_flags(CLI::App& cmd, ServeFlags& flags) {
 }
 
 absl::Status resolve_serve_config(const ServeFlags& flags, ServeConfig& out) {
+  // Platform convention (Heroku and others): PORT names the port, on every
+  // interface. Applied first, so a listen address from the file, the
+  // environment or a flag still wins.
+  if (const char* port = std::getenv("PORT"); port != nullptr && *port != '\0') {
+    for (const Setting& s : settings()) {
+      if (std::string_view(s.key) != "listen") continue;
+      if (auto st = apply(out, s, {fmt::format("0.0.0.0:{}", port)}, "environment PORT, key"); !st.ok()) {
+        return st;
+      }
+    }
+  }
   if (!flags.config_file.empty()) {
     if (auto st = apply_toml(flags.config_file, out); !st.ok()) return st;
   }

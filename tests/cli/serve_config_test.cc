@@ -75,6 +75,40 @@ TEST(ServeConfig, TomlThenEnvThenFlagsWin) {
   std::filesystem::remove(flags.config_file);
 }
 
+TEST(ServeConfig, PortFromThePlatformUnlessListenIsGiven) {
+  ::setenv("PORT", "5005", 1);
+  ServeFlags flags;
+  ServeConfig c;
+  ASSERT_TRUE(resolve_serve_config(flags, c).ok());
+  EXPECT_EQ(c.listen, "0.0.0.0:5005");
+  flags.given["listen"] = {"127.0.0.1:7000"};
+  ServeConfig d;
+  ASSERT_TRUE(resolve_serve_config(flags, d).ok());
+  EXPECT_EQ(d.listen, "127.0.0.1:7000");  // a flag wins
+  ::setenv("PORT", "http", 1);
+  ServeConfig e;
+  const absl::Status st = resolve_serve_config(ServeFlags{}, e);
+  ::unsetenv("PORT");
+  EXPECT_FALSE(st.ok());
+  EXPECT_NE(std::string(st.message()).find("PORT"), std::string::npos) << st;
+}
+
+TEST(ServeConfig, AckCommitNeedsADatabaseAndIsTheDefaultWithOne) {
+  ServeFlags flags;
+  ServeConfig c;
+  ASSERT_TRUE(resolve_serve_config(flags, c).ok());
+  EXPECT_EQ(c.ack, "commit");  // the default db is a SQLite file
+  flags.given["db"] = {"none"};
+  ServeConfig d;
+  ASSERT_TRUE(resolve_serve_config(flags, d).ok());
+  EXPECT_EQ(d.ack, "queued");
+  flags.given["ack"] = {"commit"};
+  ServeConfig e;
+  const absl::Status st = resolve_serve_config(flags, e);
+  EXPECT_FALSE(st.ok());
+  EXPECT_NE(std::string(st.message()).find("needs a database"), std::string::npos) << st;
+}
+
 TEST(ServeConfig, UnknownKeysAndBadValuesNameTheKey) {
   struct Case {
     const char* toml;

@@ -99,3 +99,20 @@ metric() {
   curl -s ${METRICS_AUTH:+-H "Authorization: $METRICS_AUTH"} "http://$ADDR/metrics" |
     awk -v k="$1" '$1 == k { print $2 }'
 }
+
+# lock_database FILE: an exclusive lock on a SQLite file, held from outside
+# by a sqlite3 process inside a transaction, until unlock_database. Every
+# commit of serve then fails (busy).
+lock_database() {
+  mkfifo "$WORK/lockfifo"
+  sqlite3 "$1" < "$WORK/lockfifo" > "$WORK/lock.out" 2>&1 &
+  LOCK_PID=$!
+  exec 4> "$WORK/lockfifo"
+  echo "BEGIN EXCLUSIVE; SELECT 'locked';" >&4
+  wait_for "the database lock" 30 grep -q locked "$WORK/lock.out"
+}
+unlock_database() {  # sqlite3 sees EOF, rolls back and exits: the lock is gone
+  exec 4>&-
+  wait "$LOCK_PID"
+  rm -f "$WORK/lockfifo"
+}

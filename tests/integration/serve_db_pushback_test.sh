@@ -21,12 +21,7 @@ send() {  # KEY: prints the status code; appends KEY to acked on a 2xx
 
 start_serve --ack queued
 expect_eq "a post before the lock" 200 "$(send before)"
-mkfifo lockfifo
-sqlite3 serve.db < lockfifo > lock.out 2>&1 &
-lock_pid=$!
-exec 4> lockfifo
-echo "BEGIN EXCLUSIVE; SELECT 'locked';" >&4
-wait_for "the database lock" 30 grep -q locked lock.out
+lock_database serve.db
 
 locked_at=$SECONDS
 code=""
@@ -42,8 +37,7 @@ expect_eq "ingest too" 503 "$(printf 'INFO 2024-01-20T10:00:00Z svc x\n' > one; 
 expect_eq "db_up" 0 "$(metric 'logstreamer_db_up{output="sqlite"}')"
 pass "a locked database: 503 with Retry-After after $((SECONDS - locked_at)) s and $((r - 1)) acknowledged posts"
 
-exec 4>&-
-wait "$lock_pid"
+unlock_database
 recovered() { [[ $(send "after-$RANDOM") == 200 ]]; }
 wait_for "posts to be accepted again" 60 recovered
 stop_serve TERM

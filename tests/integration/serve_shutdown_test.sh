@@ -25,12 +25,7 @@ start_serve --policy reject --queue-lines 200 --db-batch-rows 50 --db-batch-time
   --min-workers 1 --max-workers 1
 
 # Lock the database from outside: every commit of serve now fails (busy).
-mkfifo lockfifo
-sqlite3 serve.db < lockfifo > lock.out 2>&1 &
-lock_pid=$!
-exec 4> lockfifo
-echo "BEGIN EXCLUSIVE; SELECT 'locked';" >&4
-wait_for "the database lock" 30 grep -q locked lock.out
+lock_database serve.db
 
 # Posts are acknowledged until the database's failure pushes back: 503 once
 # a commit has failed (or 429 if the queue fills first), within 5 s of the lock.
@@ -56,8 +51,7 @@ expect_eq "db_up metric" 0 "$(metric 'logstreamer_db_up{output="sqlite"}')"
 (( $(metric 'logstreamer_db_failures_total{output="sqlite"}') >= 1 )) || fail "db failures not counted"
 pass "a failing database shows in /readyz (503) and /metrics"
 
-exec 4>&-  # sqlite3 sees EOF, rolls back, exits: the lock is gone
-wait "$lock_pid"
+unlock_database
 db_up() { [[ $(curl -s -o /dev/null -w '%{http_code}' "http://$ADDR/readyz") == 200 ]]; }
 wait_for "the database to recover" 60 db_up
 pass "the database recovers and /readyz is 200 again"
