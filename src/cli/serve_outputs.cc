@@ -60,6 +60,11 @@ absl::StatusOr<ServeOutputs> build_outputs(const ServeConfig& cfg,
                                            std::function<std::string()> snapshot) {
   ServeOutputs out;
   // One line per kind of output.
+  if (cfg.db.rfind("postgres://", 0) == 0 || cfg.db.rfind("postgresql://", 0) == 0) {
+    // Not a file name: say so rather than create a SQLite file named after a URL.
+    return absl::UnimplementedError(
+        "--db: PostgreSQL URLs are not supported yet; give a SQLite file path, or 'none'");
+  }
   if (!cfg.db.empty() && cfg.db != "none") {
     if (auto st = add_sqlite(cfg, snapshot, out); !st.ok()) return st;
   }
