@@ -367,6 +367,14 @@ absl::Status resolve_serve_config(const ServeFlags& flags, ServeConfig& out) {
     return absl::InvalidArgumentError(
         "key 'ack': commit needs a database (--db); with --db none use --ack queued");
   }
+  if (out.ack == "commit" &&
+      (out.policy == core::FullPolicy::kDropNewest || out.policy == core::FullPolicy::kDropOldest)) {
+    // A drop policy acknowledges lines it then throws away: the opposite of
+    // answering only once they are stored.
+    return absl::InvalidArgumentError(
+        "keys 'policy' and 'ack': drop policies do not go with --ack commit (use reject or block, "
+        "or --ack queued)");
+  }
   if (out.alert_error_rate_critical < out.alert_error_rate_warning) {
     return absl::InvalidArgumentError("key 'alert_error_rate_critical' is below 'alert_error_rate_warning'");
   }

@@ -107,6 +107,15 @@ TEST(ServeConfig, AckCommitNeedsADatabaseAndIsTheDefaultWithOne) {
   const absl::Status st = resolve_serve_config(flags, e);
   EXPECT_FALSE(st.ok());
   EXPECT_NE(std::string(st.message()).find("needs a database"), std::string::npos) << st;
+  ServeFlags drop;
+  drop.given["policy"] = {"drop_oldest"};
+  ServeConfig f;
+  const absl::Status dropped = resolve_serve_config(drop, f);  // commit by default with a database
+  EXPECT_FALSE(dropped.ok());
+  EXPECT_NE(std::string(dropped.message()).find("drop policies"), std::string::npos) << dropped;
+  drop.given["ack"] = {"queued"};
+  ServeConfig g;
+  EXPECT_TRUE(resolve_serve_config(drop, g).ok());
 }
 
 TEST(ServeConfig, UnknownKeysAndBadValuesNameTheKey) {
