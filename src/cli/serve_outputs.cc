@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+
 #include "sinks/db_writer.h"
 #include "sinks/sqlite_store.h"
 
@@ -34,6 +36,8 @@ absl::Status add_sqlite(const ServeConfig& cfg, const std::function<std::string(
   if (!reader.ok()) return reader.status();
   auto ledger = sinks::SqliteStore::open(cfg.db, /*read_only=*/true);
   if (!ledger.ok()) return ledger.status();
+  // After a crash SQLite has replayed its WAL by now: say what is kept.
+  fmt::print(stderr, "logstreamer serve: database {}: {}\n", cfg.db, (*store)->describe());
   out.outputs.push_back(
       std::make_unique<sinks::DbWriter>("sqlite", **store, writer_options(cfg), snapshot));
   out.stores.push_back(std::move(*store));

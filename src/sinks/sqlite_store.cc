@@ -250,6 +250,22 @@ absl::StatusOr<bool> SqliteStore::was_delivered(std::string_view key) {
   return error("key lookup");
 }
 
+std::string SqliteStore::describe() {
+  auto scalar = [&](const char* sql) -> int64_t {
+    SqliteStatement s;
+    if (!s.prepare(db_, sql, false) || sqlite3_step(s.get()) != SQLITE_ROW) return -1;
+    return sqlite3_column_type(s.get(), 0) == SQLITE_NULL ? 0 : sqlite3_column_int64(s.get(), 0);
+  };
+  // Indexed look-ups only: a start must not scan a large file.
+  const int64_t version = scalar("SELECT max(version) FROM schema_version");
+  const int64_t last_id = scalar("SELECT max(id) FROM events");
+  const int64_t last_us = scalar("SELECT time_us FROM events ORDER BY id DESC LIMIT 1");
+  const int64_t keys = scalar("SELECT count(*) FROM delivered");
+  if (last_id <= 0) return fmt::format("schema {}, no events yet, {} idempotency keys", version, keys);
+  return fmt::format("schema {}, events up to id {} (the last at {}), {} idempotency keys", version, last_id,
+                     parse::format_rfc3339(last_us), keys);
+}
+
 absl::StatusOr<int64_t> SqliteStore::count(std::string_view table) {
   if (table != "events" && table != "http_requests" && table != "metric_snapshots" &&
       table != "delivered") {

@@ -8,7 +8,10 @@ source "$(dirname "$0")/lib.sh"
 
 python3 "$HERE/helpers/crash_clients.py" "$BIN" "$WORK" KILL 18 --ack commit ||
   fail "SIGKILL run (serve's log: $(tail -5 "$WORK/crash.err"))"
-rm -f "$WORK"/crash.db*
+# Each restart says what it found in the database (after SQLite's recovery).
+found=$(grep -c "logstreamer serve: database .*crash.db: schema 2, events up to id" "$WORK/crash.err" || true)
+(( found >= 10 )) || fail "restarts did not report what they found ($found): $(grep database "$WORK/crash.err" | tail -2)"
+rm -f "$WORK"/crash.db* "$WORK/crash.err"
 python3 "$HERE/helpers/crash_clients.py" "$BIN" "$WORK" TERM 15 --ack commit ||
   fail "SIGTERM run (serve's log: $(tail -5 "$WORK/crash.err"))"
 pass "acknowledged after commit: nothing lost, nothing stored twice, across SIGKILL and SIGTERM"
