@@ -15,7 +15,9 @@
 // Lifecycle: built once, before the HTTP server starts; handle() runs on the
 // I/O threads, concurrently: implementations keep atomics or locked state.
 #include <cstdint>
+#include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -61,6 +63,14 @@ class HttpInput {
   virtual void upstream_drops(std::vector<std::pair<std::string_view, uint64_t>>&) const {}
 
  protected:
+  // Queues `count` lines (each ended by '\n') as one batch of this input,
+  // with `ack` attached (null with --ack queued). nullopt: queued (or dropped
+  // by a drop policy the operator chose); else the answer: 429 when the queue
+  // is full, 503 when shutting down. The caller then forgets the request's key.
+  std::optional<Reply> offer_lines(engine::IngestPipeline& pipeline,
+                                   std::shared_ptr<std::string> lines, uint32_t count, uint64_t seq,
+                                   core::AckPtr ack, unsigned version);
+
   engine::IngestSource source_ = 0;
 };
 

@@ -6,7 +6,6 @@
 #include <simdjson.h>
 #include <boost/beast/http.hpp>
 
-#include "core/wall_clock.h"
 #include "parse/line_loop.h"
 #include "server/http_util.h"
 
@@ -68,25 +67,9 @@ Reply IngestInput::handle(Request& req) {
   core::AckPtr ack;
   if (accepted > 0) {
     ack = acks_.make_ack(key);
-    engine::IngestBatch batch;
-    const char* data = lines->data();
-    const size_t size = lines->size();
-    batch.text = core::Batch(std::shared_ptr<const void>(lines), data, size, {source_, seq});
-    batch.source = source_;
-    batch.lines = accepted;
-    batch.request_seq = seq;
-    batch.received_us = core::unix_now_us();
-    batch.ack = ack;
-    switch (ctx_.pipeline->offer(std::move(batch))) {
-      case core::OfferResult::kAccepted:
-      case core::OfferResult::kDroppedNewest:
-        break;
-      case core::OfferResult::kRejected:
-        acks_.rejected(key);
-        return retry_reply(http::status::too_many_requests, "queue full, retry later", v, 1);
-      case core::OfferResult::kClosed:
-        acks_.rejected(key);
-        return retry_reply(http::status::service_unavailable, "shutting down", v, 5);
+    if (auto refused = offer_lines(*ctx_.pipeline, lines, accepted, seq, ack, v)) {
+      acks_.rejected(key);
+      return std::move(*refused);
     }
   }
   return acks_.accepted(

@@ -58,26 +58,10 @@ Reply LogplexInput::handle(Request& req) {
   core::AckPtr ack;
   if (split.frames > 0) {
     ack = acks_.make_ack(frame_id);
-    engine::IngestBatch batch;
-    const char* data = lines->data();
-    const size_t size = lines->size();
-    batch.text = core::Batch(std::shared_ptr<const void>(lines), data, size, {source_, seq});
-    batch.source = source_;
-    batch.lines = static_cast<uint32_t>(split.frames);
-    batch.request_seq = seq;
-    batch.received_us = core::unix_now_us();
-    batch.ack = ack;
-    switch (ctx_.pipeline->offer(std::move(batch))) {
-      case core::OfferResult::kAccepted:
-      case core::OfferResult::kDroppedNewest:  // the operator chose a drop policy: counted,
-                                               // acknowledged
-        break;
-      case core::OfferResult::kRejected:
-        acks_.rejected(frame_id);
-        return retry_reply(http::status::too_many_requests, "queue full, retry later", v, 1);
-      case core::OfferResult::kClosed:
-        acks_.rejected(frame_id);
-        return retry_reply(http::status::service_unavailable, "shutting down", v, 5);
+    if (auto refused =
+            offer_lines(*ctx_.pipeline, lines, static_cast<uint32_t>(split.frames), seq, ack, v)) {
+      acks_.rejected(frame_id);
+      return std::move(*refused);
     }
   }
   frames_.fetch_add(split.frames, std::memory_order_relaxed);

@@ -1,0 +1,37 @@
+#include "server/inputs/http_input.h"
+
+#include <boost/beast/http.hpp>
+
+#include "core/wall_clock.h"
+#include "server/http_util.h"
+
+namespace logstreamer::server {
+namespace http = boost::beast::http;
+
+std::optional<Reply> HttpInput::offer_lines(engine::IngestPipeline& pipeline,
+                                            std::shared_ptr<std::string> lines, uint32_t count,
+                                            uint64_t seq, core::AckPtr ack, unsigned version) {
+  engine::IngestBatch batch;
+  const char* data = lines->data();
+  const size_t size = lines->size();
+  batch.text =
+      core::Batch(std::shared_ptr<const void>(std::move(lines)), data, size, {source_, seq});
+  batch.source = source_;
+  batch.lines = count;
+  batch.request_seq = seq;
+  batch.received_us = core::unix_now_us();
+  batch.ack = std::move(ack);
+  switch (pipeline.offer(std::move(batch))) {
+    case core::OfferResult::kAccepted:
+    case core::OfferResult::kDroppedNewest:  // a drop policy the operator chose: counted,
+                                             // acknowledged
+      return std::nullopt;
+    case core::OfferResult::kRejected:
+      return retry_reply(http::status::too_many_requests, "queue full, retry later", version, 1);
+    case core::OfferResult::kClosed:
+      break;
+  }
+  return retry_reply(http::status::service_unavailable, "shutting down", version, 5);
+}
+
+}  // namespace logstreamer::server
