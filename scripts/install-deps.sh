@@ -12,6 +12,8 @@ packages=(
   jq mawk gzip zstd time python3
   # serve: HTTP (Beast), TLS, config, storage
   libboost-dev libssl-dev libtomlplusplus-dev libsqlite3-dev sqlite3
+  # PostgreSQL: the client library serve links, and the server its tests start
+  libpq-dev postgresql
   # serve's tests and benchmarks: HTTP client, promtool, load generator, a
   # baseline server, the dashboard's browser test and its npm packages
   curl prometheus wrk nginx-light chromium openssl

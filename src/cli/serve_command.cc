@@ -171,8 +171,9 @@ int run_serve(const ServeFlags& flags) {
       stderr,
       "logstreamer serve: listening on {}://{} (db: {}, ack: {}, workers {}-{}, queue {} lines, "
       "policy {})\n",
-      tls ? "https" : "http", address, outputs.outputs.empty() ? std::string("none") : cfg.db,
-      cfg.ack, io.workers.min_workers, io.workers.max_workers, cfg.queue_lines,
+      tls ? "https" : "http", address,
+      outputs.outputs.empty() ? std::string("none") : describe_db(cfg.db), cfg.ack,
+      io.workers.min_workers, io.workers.max_workers, cfg.queue_lines,
       core::policy_name(cfg.policy));
   if (!cfg.ready_file.empty()) {
     // Written whole, then renamed: a watcher never reads half an address.

@@ -153,7 +153,10 @@ const std::vector<Setting>& settings() {
                    &ServeConfig::api_key),
       double_setting("api_rate_limit", "Read requests per second per API key (0: unlimited)",
                      &ServeConfig::api_rate_limit, 0, 1e9),
-      string_setting("db", "SQLite database file ('none': no storage)", &ServeConfig::db),
+      string_setting("db",
+                     "SQLite database file, or a PostgreSQL URL postgres://user:pass@host:port/db"
+                     "[?sslmode=require] (also from DATABASE_URL); 'none': no storage",
+                     &ServeConfig::db),
       size_setting("db_batch_rows", "Rows per database transaction at most",
                    &ServeConfig::db_batch_rows, 1),
       ms_setting("db_batch_timeout", "A transaction commits at least this often",
@@ -326,6 +329,11 @@ absl::Status resolve_serve_config(const ServeFlags& flags, ServeConfig& out) {
         return st;
       }
     }
+  }
+  // DATABASE_URL (Heroku and most platforms set it to the app's PostgreSQL):
+  // the database unless the file, LOGSTREAMER_DB or --db names another.
+  if (const char* url = std::getenv("DATABASE_URL"); url != nullptr && *url != '\0') {
+    out.db = url;
   }
   if (!flags.config_file.empty()) {
     if (auto st = apply_toml(flags.config_file, out); !st.ok()) return st;

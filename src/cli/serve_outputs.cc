@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 
 #include "sinks/db_writer.h"
+#include "sinks/pg_connection.h"
+#include "sinks/pg_store.h"
 #include "sinks/sqlite_store.h"
 
 namespace logstreamer::cli {
@@ -46,7 +48,44 @@ absl::Status add_sqlite(const ServeConfig& cfg, const std::function<std::string(
   return absl::OkStatus();
 }
 
+bool is_postgres_url(const std::string& db) {
+  return db.rfind("postgres://", 0) == 0 || db.rfind("postgresql://", 0) == 0;
+}
+
+// --db postgres://...: a writer connection, one for /api/events and one for
+// key look-ups (each reconnects by itself; the two on request paths wait a
+// second between attempts, so requests fail fast while the server is away).
+absl::Status add_postgres(const ServeConfig& cfg, const std::function<std::string()>& snapshot,
+                          ServeOutputs& out) {
+  sinks::PgStoreOptions writer_opts;
+  // Partitions for the days retention keeps (plus the one it is cutting),
+  // a month with --retention 0; older rows go to the default partition.
+  const auto hours = std::chrono::duration_cast<std::chrono::hours>(cfg.retention).count();
+  writer_opts.partition_days_back = hours > 0 ? (hours + 23) / 24 + 1 : 31;
+  auto store = sinks::PgStore::open(cfg.db, sinks::PgStore::Role::kWriter, writer_opts);
+  if (!store.ok()) return store.status();
+  sinks::PgStoreOptions reader_opts;
+  reader_opts.reconnect_gap = std::chrono::milliseconds(1000);
+  auto reader = sinks::PgStore::open(cfg.db, sinks::PgStore::Role::kReader, reader_opts);
+  if (!reader.ok()) return reader.status();
+  auto ledger = sinks::PgStore::open(cfg.db, sinks::PgStore::Role::kReader, reader_opts);
+  if (!ledger.ok()) return ledger.status();
+  fmt::print(stderr, "logstreamer serve: database {}: {}\n",
+             sinks::PgConnection::redacted_url(cfg.db), (*store)->describe());
+  out.outputs.push_back(
+      std::make_unique<sinks::DbWriter>("postgres", **store, writer_options(cfg), snapshot));
+  out.stores.push_back(std::move(*store));
+  out.events = std::move(*reader);
+  out.ledger = std::move(*ledger);
+  return absl::OkStatus();
+}
+
 }  // namespace
+
+std::string describe_db(const std::string& db) {
+  if (db.empty() || db == "none") return "none";
+  return is_postgres_url(db) ? sinks::PgConnection::redacted_url(db) : db;
+}
 
 std::vector<sinks::Output*> ServeOutputs::list() const {
   std::vector<sinks::Output*> all;
@@ -64,12 +103,10 @@ absl::StatusOr<ServeOutputs> build_outputs(const ServeConfig& cfg,
                                            std::function<std::string()> snapshot) {
   ServeOutputs out;
   // One line per kind of output.
-  if (cfg.db.rfind("postgres://", 0) == 0 || cfg.db.rfind("postgresql://", 0) == 0) {
-    // Not a file name: say so rather than create a SQLite file named after a URL.
-    return absl::UnimplementedError(
-        "--db: PostgreSQL URLs are not supported yet; give a SQLite file path, or 'none'");
-  }
-  if (!cfg.db.empty() && cfg.db != "none") {
+  const bool has_db = !cfg.db.empty() && cfg.db != "none";
+  if (has_db && is_postgres_url(cfg.db)) {
+    if (auto st = add_postgres(cfg, snapshot, out); !st.ok()) return st;
+  } else if (has_db) {
     if (auto st = add_sqlite(cfg, snapshot, out); !st.ok()) return st;
   }
   return out;

@@ -30,6 +30,9 @@ struct ServeOutputs {
   std::vector<sinks::RowSink*> sinks() const;  // the same, as the pipeline takes them
 };
 
+// --db as logs may show it: a PostgreSQL URL without its password.
+std::string describe_db(const std::string& db);
+
 // `snapshot`: the /api/stats document, stored periodically by databases.
 absl::StatusOr<ServeOutputs> build_outputs(const ServeConfig& cfg,
                                            std::function<std::string()> snapshot);

@@ -3,6 +3,9 @@
 
 Usage: crash_clients.py BIN WORKDIR SIGNAL SECONDS [serve args...]
 
+The database is WORKDIR/crash.db (SQLite) unless the serve args give
+--db postgres://...; PostgreSQL is then read back with psql.
+
 Four clients post logplex batches (20 frames each, a Logplex-Frame-Id per
 batch), each retrying a batch on any non-2xx answer, connection error or
 5 s timeout, as Logplex does, before moving to the next. Meanwhile the server
@@ -129,9 +132,16 @@ for t in threads:
 server.send_signal(signal.SIGTERM)
 server.wait(timeout=60)
 
-db = sqlite3.connect(DB)
+PG_URL = next((EXTRA[i + 1] for i, a in enumerate(EXTRA[:-1])
+               if a == "--db" and EXTRA[i + 1].startswith("postgres")), None)
+if PG_URL:
+    out = subprocess.run(["psql", PG_URL, "-X", "-At", "-c", "SELECT message FROM events"],
+                         check=True, capture_output=True, text=True).stdout
+    messages = [(m,) for m in out.splitlines()]
+else:
+    messages = sqlite3.connect(DB).execute("SELECT message FROM events")
 stored = {}
-for (message,) in db.execute("SELECT message FROM events"):
+for (message,) in messages:
     parts = dict(p.split("=", 1) for p in message.split() if "=" in p)
     key = (parts.get("fid"), parts.get("i"))
     stored[key] = stored.get(key, 0) + 1
