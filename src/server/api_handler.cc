@@ -236,9 +236,11 @@ bool ApiHandler::ready(std::string& why) const {
                                   deps_.pipeline->options().high_water * 100));
   }
   for (const sinks::Output* o : deps_.outputs) {
-    if (!o->healthy())
-      reasons.push_back(o->durable() ? "database unavailable"
-                                     : fmt::format("output {} unavailable", o->name()));
+    if (o->healthy()) continue;
+    const std::string detail = o->last_error();
+    reasons.push_back(fmt::format("{} {} unavailable{}{}{}", o->durable() ? "database" : "output",
+                                  o->name(), detail.empty() ? "" : " (", detail,
+                                  detail.empty() ? "" : ")"));
   }
   why = fmt::format("{}", fmt::join(reasons, "; "));
   return reasons.empty();

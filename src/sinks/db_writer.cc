@@ -53,6 +53,12 @@ OutputProbe DbWriter::probe() const {
   return p;
 }
 
+std::string DbWriter::last_error() const {
+  if (healthy()) return {};
+  std::lock_guard lock(error_mutex_);
+  return last_error_;
+}
+
 void DbWriter::start() {
   const auto now = std::chrono::steady_clock::now();
   next_snapshot_ = now + options_.snapshot_interval;
@@ -90,10 +96,18 @@ bool DbWriter::commit(const RowBatch& rows) {
     if (st.ok()) {
       counters_.rows_written.fetch_add(rows.size(), std::memory_order_relaxed);
       counters_.transactions.fetch_add(1, std::memory_order_relaxed);
-      if (!counters_.healthy.exchange(true)) spdlog::info("database: writes succeed again");
+      if (!counters_.healthy.exchange(true)) {
+        spdlog::info("database: writes succeed again");
+        std::lock_guard lock(error_mutex_);
+        last_error_.clear();
+      }
       return true;
     }
     counters_.failures.fetch_add(1, std::memory_order_relaxed);
+    {
+      std::lock_guard lock(error_mutex_);
+      last_error_ = std::string(st.message());
+    }
     if (counters_.healthy.exchange(false)) spdlog::error("database: {} (retrying)", std::string(st.message()));
     const auto wake = std::chrono::steady_clock::now() + backoff;
     if (steady_ns(wake) > deadline_ns_.load(std::memory_order_acquire)) return false;

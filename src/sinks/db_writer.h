@@ -21,6 +21,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -68,6 +69,7 @@ class DbWriter final : public Output {
   uint64_t close(std::chrono::steady_clock::time_point deadline) override;
   bool healthy() const override { return counters_.healthy.load(std::memory_order_acquire); }
   OutputProbe probe() const override;
+  std::string last_error() const override;
 
   const DbWriterCounters& counters() const { return counters_; }
   size_t queued_rows() const { return queued_rows_.load(std::memory_order_relaxed); }
@@ -90,6 +92,8 @@ class DbWriter final : public Output {
   std::atomic<int64_t> deadline_ns_{INT64_MAX};  // steady-clock ns; retries stop after it
   std::atomic<uint64_t> lost_rows_{0};
   std::atomic<size_t> queued_rows_{0};
+  mutable std::mutex error_mutex_;
+  std::string last_error_;  // guarded by error_mutex_
   std::chrono::steady_clock::time_point next_snapshot_, next_sweep_, next_key_sweep_;
 };
 

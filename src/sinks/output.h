@@ -21,6 +21,7 @@
 // start() and close() once each, from the thread that owns the output.
 #include <chrono>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "sinks/row_sink.h"
@@ -47,6 +48,8 @@ class Output : public RowSink {
   virtual void start() = 0;
   virtual uint64_t close(std::chrono::steady_clock::time_point deadline) = 0;
   virtual bool healthy() const = 0;
+  // Why it is not healthy (the last failure, one line); empty when healthy.
+  virtual std::string last_error() const { return {}; }
   virtual OutputProbe probe() const = 0;
 };
 

@@ -9,10 +9,13 @@ namespace {
 std::string one_line(const char* msg) {
   std::string s = msg != nullptr ? msg : "";
   while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-  for (char& c : s) {
-    if (c == '\n') c = ' ';
+  std::string out;
+  for (const char c : s) {
+    const bool space = c == '\n' || c == '\t' || c == ' ';
+    if (space && (out.empty() || out.back() == ' ')) continue;
+    out.push_back(space ? ' ' : c);
   }
-  return s;
+  return out;
 }
 
 }  // namespace
@@ -99,14 +102,21 @@ absl::Status PgConnection::copy_in(const std::string& copy_sql, std::string_view
 }
 
 std::string PgConnection::redacted_url(std::string_view url) {
+  std::string out(url);
   // scheme://user:password@host... -> scheme://user:***@host...
-  const size_t scheme = url.find("://");
-  if (scheme == std::string_view::npos) return std::string(url);
-  const size_t at = url.find('@', scheme + 3);
-  if (at == std::string_view::npos) return std::string(url);
-  const size_t colon = url.find(':', scheme + 3);
-  if (colon == std::string_view::npos || colon > at) return std::string(url);
-  return fmt::format("{}***{}", url.substr(0, colon + 1), url.substr(at));
+  const size_t scheme = out.find("://");
+  if (scheme != std::string::npos) {
+    const size_t at = out.find('@', scheme + 3);
+    const size_t colon = out.find(':', scheme + 3);
+    if (at != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
+  }
+  // ...?password=secret&... -> ...?password=***&...
+  for (size_t p = out.find("password="); p != std::string::npos; p = out.find("password=", p + 1)) {
+    if (p > 0 && out[p - 1] != '?' && out[p - 1] != '&' && out[p - 1] != ' ') continue;
+    const size_t end = out.find_first_of("& ", p);
+    out.replace(p + 9, (end == std::string::npos ? out.size() : end) - p - 9, "***");
+  }
+  return out;
 }
 
 }  // namespace logstreamer::sinks

@@ -93,6 +93,26 @@ TEST(ServeConfig, PortFromThePlatformUnlessListenIsGiven) {
   EXPECT_NE(std::string(st.message()).find("PORT"), std::string::npos) << st;
 }
 
+TEST(ServeConfig, DatabaseUrlFromThePlatformUnlessDbIsGiven) {
+  ::setenv("DATABASE_URL", "postgres://u:p@db.internal:5432/logs?sslmode=require", 1);
+  ServeConfig c;
+  ASSERT_TRUE(resolve_serve_config(ServeFlags{}, c).ok());
+  EXPECT_EQ(c.db, "postgres://u:p@db.internal:5432/logs?sslmode=require");
+  EXPECT_EQ(c.ack, "commit");
+  ::setenv("LOGSTREAMER_DB", "local.db", 1);
+  ServeConfig d;
+  ASSERT_TRUE(resolve_serve_config(ServeFlags{}, d).ok());
+  EXPECT_EQ(d.db, "local.db");  // logstreamer's own setting wins
+  ::unsetenv("LOGSTREAMER_DB");
+  ServeFlags flags;
+  flags.given["db"] = {"none"};
+  flags.given["ack"] = {"queued"};
+  ServeConfig e;
+  ASSERT_TRUE(resolve_serve_config(flags, e).ok());
+  ::unsetenv("DATABASE_URL");
+  EXPECT_EQ(e.db, "none");  // and so does a flag
+}
+
 TEST(ServeConfig, AckCommitNeedsADatabaseAndIsTheDefaultWithOne) {
   ServeFlags flags;
   ServeConfig c;

@@ -45,7 +45,7 @@ grep -qE '^HTTP/1.1 (429|503)' headers || fail "the database is still locked, ye
 grep -qi '^retry-after: [0-9]' headers || fail "pushback without Retry-After"
 pass "database locked -> $pushed_back with Retry-After within $((SECONDS - locked_at)) s ($((r - 1)) posts acknowledged before)"
 
-db_down() { [[ $(get /readyz) == 503 && $(jq -r .reason resp) == *"database unavailable"* ]]; }
+db_down() { [[ $(get /readyz) == 503 && $(jq -r .reason resp) == *"database sqlite unavailable ("* ]]; }
 wait_for "/readyz to report the database" 60 db_down
 expect_eq "db_up metric" 0 "$(metric 'logstreamer_db_up{output="sqlite"}')"
 (( $(metric 'logstreamer_db_failures_total{output="sqlite"}') >= 1 )) || fail "db failures not counted"
