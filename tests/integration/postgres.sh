@@ -35,9 +35,10 @@ start_postgres() {
 
 pg_ctl_start() {
   # Sockets in the data directory (/var/run/postgresql may not exist);
-  # fsync off: the tests crash logstreamer, never the machine.
+  # fsync off by default: the tests crash logstreamer, never the machine
+  # (benchmarks set PG_FSYNC=on, as a production server runs).
   as_pg_owner "$PG_BIN/pg_ctl" -D "$PG_DATA/db" -l "$PG_DATA/server.log" -w -t 60 \
-    -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_DATA -c fsync=off -c max_connections=50" \
+    -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_DATA -c fsync=${PG_FSYNC:-off} -c max_connections=50" \
     start >/dev/null || fail "PostgreSQL did not start: $(tail -5 "$PG_DATA/server.log")"
 }
 
@@ -56,5 +57,5 @@ pause_postgres() {
 resume_postgres() { pg_ctl_start; }
 
 psql_q() {
-  as_pg_owner psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d logstreamer -X -q -At -v ON_ERROR_STOP=1 -c "$1"
+  PGOPTIONS='-c client_min_messages=warning' as_pg_owner psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d logstreamer -X -q -At -v ON_ERROR_STOP=1 -c "$1"
 }
