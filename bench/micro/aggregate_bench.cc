@@ -8,12 +8,15 @@
 #include "aggregate/summary.h"
 #include "micro/sample_lines.h"
 #include "parse/plain.h"
+#include "simd/message_shapes.h"
+#include "simd/simd_level.h"
 
 namespace {
 
 using logstreamer::bench::sample_lines;
 namespace aggregate = logstreamer::aggregate;
 namespace parse = logstreamer::parse;
+namespace simd = logstreamer::simd;
 
 std::vector<parse::LogRecord> parsed(const std::vector<std::string>& lines) {
   std::vector<parse::LogRecord> out(lines.size());
@@ -56,12 +59,12 @@ void BM_TopMessagesAdd(benchmark::State& state) {
 BENCHMARK(BM_TopMessagesAdd);
 
 // The top-messages hit path alone: shapes of 64 messages at a time, as the
-// batch loop looks them up (every shape already remembered).
+// batch loop looks them up (every shape already remembered), with the
+// kernel of the tier in use (LOGSTREAMER_SIMD picks another).
 void BM_ShapesFindMany(benchmark::State& state) {
-  if (!aggregate::MessageShapes::available()) {
-    state.SkipWithError("this CPU computes no message shapes");
-    return;
-  }
+  const simd::Level level = simd::active_level();
+  state.SetLabel(simd::counting_shape_kernel(level) ? simd::shape_kernel_name(level)
+                                                    : "none (LOGSTREAMER_SHAPES=on to measure)");
   const auto lines = sample_lines(1 << 16);
   const auto recs = parsed(lines);
   aggregate::TopMessages top;

@@ -2,22 +2,21 @@
 // MessageShapes: a cache from a message's *shape* to its template's counter,
 // so most lines are counted without building their template at all.
 //
-// The shape of a message of up to 127 bytes is computed in vector registers,
-// without a branch on the message's content: the template's rule
-// (message_template.h) applied as bit arithmetic on class masks, for eight
-// short or four long messages at once (shape_kernels.h), each masked token
-// cut to one marker byte (1 for "<id>", 2 for "<n>", the number's unit
-// kept) and the rest squeezed out with AVX-512 VBMI2's compress. Equal
-// shapes have equal templates, so a shape seen before leads straight to its
-// counter: a hash of the 64-byte register, one compare against the cached
+// The shape of a message of up to 127 bytes is computed without a branch on
+// the message's content by the tier's kernel (simd/message_shapes.h): the
+// template's rule (message_template.h) applied as bit arithmetic on class
+// masks, each masked token cut to one marker byte (1 for "<id>", 2 for
+// "<n>", the number's unit kept) and the rest squeezed out. Equal shapes
+// have equal templates, so a shape seen before leads straight to its
+// counter: a hash of the shape's words, one compare against the cached
 // shape, one increment. The byte loops and data-dependent branches of
 // building the template string, whose mispredictions were a quarter of
 // analyze's time, run only on a miss.
 //
 // Exact, never approximate: a miss (new shape, a slot taken by another
 // shape, a message over 127 bytes or holding a byte 0x00-0x02 that could be
-// mistaken for a marker, a CPU without AVX-512 VBMI2 and GFNI) returns nullptr and the
-// caller counts the template the long way, then remember()s the counter.
+// mistaken for a marker) returns nullptr and the caller counts the template
+// the long way, then remember()s the counter.
 // Counters must stay valid until clear(): TopMessages clears on pruning.
 //
 // Not thread-safe: one per TopMessages.
@@ -28,11 +27,17 @@
 #include <string_view>
 #include <vector>
 
+#include "simd/message_shapes.h"
+
 namespace logstreamer::aggregate {
 
 class MessageShapes {
  public:
+  // With the kernel counting uses on this CPU (simd::counting_shape_kernel;
+  // none: every find() misses and nothing is allocated).
   MessageShapes();
+  // With a given kernel (tests run each tier's).
+  explicit MessageShapes(simd::ShapeKernel kernel);
 
   // The counter remembered for `message`'s shape, or nullptr.
   uint64_t* find(std::string_view message);
@@ -52,7 +57,11 @@ class MessageShapes {
   // tests, which check that no message's shape depends on its neighbours.
   // nullopt: no shape.
   static std::vector<std::optional<std::string>> shapes_of(const std::vector<std::string_view>& messages);
-  static bool available();  // whether this CPU computes shapes
+  // The same with the kernel of `level` (tests compare the tiers).
+  static std::vector<std::optional<std::string>> shapes_of(
+      const std::vector<std::string_view>& messages, simd::Level level);
+
+  static constexpr size_t kMaxMessageBytes() { return kMaxMessage; }
 
  private:
   static constexpr size_t kMaxMessage = 127;  // two 64-byte blocks, one byte for the length
@@ -75,15 +84,11 @@ class MessageShapes {
     void insert(size_t set, const unsigned char* bytes, uint64_t* counter);
   };
 
-  // find() and find_many() for this target alone; with keep_miss, a miss is
-  // kept for remember().
-  __attribute__((target("avx512f,avx512bw,avx512dq,avx512vbmi,avx512vbmi2,gfni,bmi,bmi2,lzcnt,popcnt"))) void
-  find_vbmi2(const std::string_view* messages, size_t n, uint64_t** out, bool keep_miss);
-  __attribute__((target("avx512f,avx512bw,avx512dq,avx512vbmi,avx512vbmi2,gfni,bmi,bmi2,lzcnt,popcnt"))) static void
-  shapes_of_vbmi2(const std::vector<std::string_view>& messages, std::vector<std::optional<std::string>>& out);
-
+  // find() and find_many(); with keep_miss, a miss is kept for remember().
+  void find_with(const std::string_view* messages, size_t n, uint64_t** out, bool keep_miss);
   void allocate();
 
+  simd::ShapeKernel kernel_;
   Table<ShortLine> short_;
   Table<LongLine> long_;
   LongLine last_{};  // find()'s miss, for remember()

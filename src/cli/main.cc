@@ -15,6 +15,7 @@
 #include "cli/logging.h"
 #include "cli/merge_command.h"
 #include "cli/serve_command.h"
+#include "simd/simd_level.h"
 
 namespace {
 
@@ -54,7 +55,10 @@ int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
 
   CLI::App app{"logstreamer: a fast, concurrent log pipeline", "logstreamer"};
-  app.set_version_flag("--version", "logstreamer 0.1.0");
+  namespace simd = logstreamer::simd;
+  app.set_version_flag("--version",
+                       fmt::format("logstreamer 0.1.0 (SIMD tier {}; CPU: {})",
+                                   simd::level_name(simd::active_level()), simd::cpu_features()));
   app.require_subcommand(1);
   std::string log_level = "warn";
   app.add_option("--log-level", log_level,
@@ -88,6 +92,11 @@ int main(int argc, char** argv) {
   }
   if (!logstreamer::cli::setup_logging(log_level)) {
     return usage_error(app, "--log-level: unknown level '" + log_level + "'");
+  }
+  // A forced tier the CPU lacks would crash on its first instruction: refuse it.
+  if (const std::string bad = simd::check_forced_level(); !bad.empty()) {
+    fmt::print(stderr, "logstreamer: {}\n", bad);
+    return kUsageError;
   }
 
   try {

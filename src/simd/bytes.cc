@@ -1,69 +1,69 @@
+// The portable (scalar) byte kernels and the tier choice; the x86 ones are in
+// bytes_x86.cc, and stand-ins for other architectures at the end here.
 #include "simd/bytes.h"
 
-#include <cstdint>
-
-#include <immintrin.h>
+#include <bit>
 
 namespace logstreamer::simd::detail {
 
-#define LS_AVX512 __attribute__((target("avx512f,avx512bw,bmi,bmi2,lzcnt")))
+const Level kLevel = active_level();
 
-const bool kUseAvx512 = active_level() == Level::kAvx512;
-
-namespace {
-
-// Lanes [0, n) for n <= 64.
-LS_AVX512 inline __mmask64 first_lanes(size_t n) { return _bzhi_u64(~uint64_t{0}, static_cast<unsigned>(n)); }
-
-}  // namespace
-
-LS_AVX512 uint64_t blank_mask_avx512(const char* p, size_t n) {
-  const __mmask64 lanes = first_lanes(n < 64 ? n : 64);
-  const __m512i v = _mm512_maskz_loadu_epi8(lanes, p);
-  return _mm512_mask_cmpeq_epi8_mask(lanes, v, _mm512_set1_epi8(' ')) |
-         _mm512_mask_cmpeq_epi8_mask(lanes, v, _mm512_set1_epi8('\t'));
-}
-
-uint64_t blank_mask_sse2(const char* p, size_t n) {
-  alignas(16) char padded[64];
-  if (n < 64) {  // a short line: work on a zero-padded copy (zero is not blank)
-    std::memset(padded, 0, sizeof padded);
-    std::memcpy(padded, p, n);
-    p = padded;
-  }
+// Eight bytes at a time (SWAR): a byte equal to the blank becomes zero after
+// the xor, and the carry-free zero test sets its top bit.
+uint64_t blank_mask_scalar(const char* p, size_t n) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL, kLow7 = 0x7f7f7f7f7f7f7f7fULL;
+  auto zero_bytes = [](uint64_t y) { return ~(((y & kLow7) + kLow7) | y | kLow7); };
+  const size_t len = n < 64 ? n : 64;
   uint64_t mask = 0;
-  for (int i = 0; i < 64; i += 16) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
-    const __m128i blank = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\t')));
-    mask |= static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(blank))) << i;
+  for (size_t i = 0; i < len; i += 8) {
+    uint64_t word = 0;
+    std::memcpy(&word, p + i, len - i < 8 ? len - i : 8);
+    if constexpr (std::endian::native == std::endian::big) word = __builtin_bswap64(word);
+    uint64_t hits = zero_bytes(word ^ (kOnes * ' ')) | zero_bytes(word ^ (kOnes * '\t'));
+    if (len - i < 8) hits &= (uint64_t{1} << (8 * (len - i))) - 1;  // not the zero padding
+    // The top bit of byte k to bit k: a multiply gathers the eight bits.
+    const uint64_t bits = ((hits >> 7) * 0x0102040810204080ULL) >> 56;
+    mask |= bits << i;
   }
   return mask;
 }
 
-LS_AVX512 bool equal_avx512(const char* a, const char* b, size_t n) {
-  while (n > 64) {
-    if (_mm512_cmpneq_epi8_mask(_mm512_loadu_si512(a), _mm512_loadu_si512(b)) != 0) return false;
-    a += 64;
-    b += 64;
-    n -= 64;
+uint64_t blank_mask_for(Level level, const char* p, size_t n) {
+  switch (level) {
+    case Level::kAvx512:
+      return blank_mask_avx512(p, n);
+    case Level::kAvx2:
+      return blank_mask_avx2(p, n);
+    case Level::kSse2:
+      return blank_mask_sse2(p, n);
+    case Level::kScalar:
+      break;
   }
-  const __mmask64 lanes = first_lanes(n);
-  return _mm512_mask_cmpneq_epi8_mask(lanes, _mm512_maskz_loadu_epi8(lanes, a),
-                                      _mm512_maskz_loadu_epi8(lanes, b)) == 0;
+  return blank_mask_scalar(p, n);
 }
 
-LS_AVX512 const char* find_avx512(const char* p, const char* end, char c) {
-  const __m512i needle = _mm512_set1_epi8(c);
-  // Whole blocks while they fit, then one masked block for the tail: no
-  // byte outside [p, end) is read.
-  while (end - p >= 64) {
-    const uint64_t hits = _mm512_cmpeq_epi8_mask(_mm512_loadu_si512(p), needle);
-    if (hits != 0) return p + _tzcnt_u64(hits);
-    p += 64;
-  }
-  const __mmask64 lanes = first_lanes(static_cast<size_t>(end - p));
-  const uint64_t hits = _mm512_mask_cmpeq_epi8_mask(lanes, _mm512_maskz_loadu_epi8(lanes, p), needle);
-  return hits != 0 ? p + _tzcnt_u64(hits) : nullptr;
+const char* find_for(Level level, const char* p, const char* end, char c) {
+  if (level == Level::kAvx512) return find_avx512(p, end, c);
+  if (level == Level::kAvx2) return find_avx2(p, end, c);
+  return static_cast<const char*>(std::memchr(p, c, static_cast<size_t>(end - p)));
 }
+
+bool equal_for(Level level, const char* a, const char* b, size_t n) {
+  if (level == Level::kAvx512) return equal_avx512(a, b, n);
+  return std::memcmp(a, b, n) == 0;
+}
+
+#if !defined(__x86_64__)
+// No x86 tiers on this architecture: cpu_supports() is false for them, so
+// these are never called; they exist so that the dispatch links.
+uint64_t blank_mask_sse2(const char* p, size_t n) { return blank_mask_scalar(p, n); }
+uint64_t blank_mask_avx2(const char* p, size_t n) { return blank_mask_scalar(p, n); }
+uint64_t blank_mask_avx512(const char* p, size_t n) { return blank_mask_scalar(p, n); }
+const char* find_avx2(const char* p, const char* end, char c) {
+  return static_cast<const char*>(std::memchr(p, c, static_cast<size_t>(end - p)));
+}
+const char* find_avx512(const char* p, const char* end, char c) { return find_avx2(p, end, c); }
+bool equal_avx512(const char* a, const char* b, size_t n) { return std::memcmp(a, b, n) == 0; }
+#endif
 
 }  // namespace logstreamer::simd::detail

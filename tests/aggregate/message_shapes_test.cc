@@ -10,6 +10,7 @@
 
 #include "aggregate/message_template.h"
 #include "aggregate/top_messages.h"
+#include "simd/test_tiers.h"
 
 namespace logstreamer::aggregate {
 namespace {
@@ -40,17 +41,30 @@ std::string random_message(std::mt19937& rng, size_t max_len) {
 
 // The shape is computed by bit arithmetic over whole blocks (tokens may
 // cross from the first 64 bytes into the second); the template
-// by the byte-at-a-time reference. They must agree on every message.
-TEST(MessageShapes, ShapeExpandsToTheTemplate) {
-  if (!MessageShapes::available()) GTEST_SKIP() << "no AVX-512 VBMI2 on this CPU";
+// by the byte-at-a-time reference. They must agree on every message, and
+// every tier's kernel must give the scalar kernel's shape, byte for byte.
+TEST(MessageShapes, ShapeExpandsToTheTemplateOnEveryTier) {
   std::mt19937 rng(2024);
   std::unique_ptr<char[]> scratch(new char[kMaxTemplateBytes]);
-  std::string shape;
-  for (int iter = 0; iter < 300000; ++iter) {
-    const std::string m = random_message(rng, iter % 2 ? 63 : 127);  // one block, two blocks
-    ASSERT_TRUE(MessageShapes::shape_of(m, shape)) << m;
-    ASSERT_EQ(expand(shape), std::string(detail::mask_message_scalar(m, scratch.get())))
-        << "[" << m << "]";
+  const std::vector<simd::Level> tiers = simd::tiers_under_test();
+  for (int round = 0; round < 3000; ++round) {
+    std::vector<std::string> owned;
+    for (int i = 0; i < 100; ++i) owned.push_back(random_message(rng, i % 2 ? 63 : 127));
+    const std::vector<std::string_view> views(owned.begin(), owned.end());
+    const auto reference = MessageShapes::shapes_of(views, simd::Level::kScalar);
+    for (size_t i = 0; i < owned.size(); ++i) {
+      ASSERT_TRUE(reference[i].has_value()) << owned[i];
+      ASSERT_EQ(expand(*reference[i]),
+                std::string(detail::mask_message_scalar(owned[i], scratch.get())))
+          << "[" << owned[i] << "]";
+    }
+    for (simd::Level tier : tiers) {
+      const auto shapes = MessageShapes::shapes_of(views, tier);
+      for (size_t i = 0; i < owned.size(); ++i) {
+        ASSERT_EQ(shapes[i], reference[i])
+            << simd::shape_kernel_name(tier) << ": [" << owned[i] << "]";
+      }
+    }
   }
 }
 
@@ -59,7 +73,6 @@ TEST(MessageShapes, ShapeExpandsToTheTemplate) {
 // alone, and so its template, whatever shares its group: short and long
 // messages mixed, groups cut short, messages without a shape among them.
 TEST(MessageShapes, BatchedShapesEqualOneAtATime) {
-  if (!MessageShapes::available()) GTEST_SKIP() << "no AVX-512 VBMI2 on this CPU";
   std::mt19937 rng(99);
   std::unique_ptr<char[]> scratch(new char[kMaxTemplateBytes]);
   std::string one;
@@ -87,36 +100,47 @@ TEST(MessageShapes, BatchedShapesEqualOneAtATime) {
 }
 
 TEST(MessageShapes, NoShapeForLongMessagesOrMarkerBytes) {
-  if (!MessageShapes::available()) GTEST_SKIP() << "no AVX-512 VBMI2 on this CPU";
-  std::string shape;
-  EXPECT_TRUE(MessageShapes::shape_of(std::string(63, 'a'), shape));
-  EXPECT_TRUE(MessageShapes::shape_of(std::string(64, 'a'), shape));
-  EXPECT_TRUE(MessageShapes::shape_of(std::string(127, 'a'), shape));
-  EXPECT_FALSE(MessageShapes::shape_of(std::string(128, 'a'), shape));
-  EXPECT_FALSE(MessageShapes::shape_of(std::string(100, 'a') + "\x02", shape));
-  EXPECT_FALSE(MessageShapes::shape_of(std::string("id \x01 here"), shape));
-  EXPECT_FALSE(MessageShapes::shape_of(std::string("nul \0 here", 10), shape));
+  const std::vector<std::string> messages = {std::string(63, 'a'),           std::string(64, 'a'),
+                                             std::string(127, 'a'),          std::string(128, 'a'),
+                                             std::string(100, 'a') + "\x02", "id \x01 here",
+                                             std::string("nul \0 here", 10), ""};
+  const std::vector<std::string_view> views(messages.begin(), messages.end());
+  for (simd::Level tier : simd::tiers_under_test()) {
+    const auto shapes = MessageShapes::shapes_of(views, tier);
+    const char* name = simd::shape_kernel_name(tier);
+    EXPECT_TRUE(shapes[0].has_value()) << name;
+    EXPECT_TRUE(shapes[1].has_value()) << name;
+    EXPECT_TRUE(shapes[2].has_value()) << name;
+    EXPECT_FALSE(shapes[3].has_value()) << name;
+    EXPECT_FALSE(shapes[4].has_value()) << name;
+    EXPECT_FALSE(shapes[5].has_value()) << name;
+    EXPECT_FALSE(shapes[6].has_value()) << name;
+    ASSERT_TRUE(shapes[7].has_value()) << name;
+    EXPECT_EQ(*shapes[7], "") << name;
+  }
 }
 
-TEST(MessageShapes, FindsWhatWasRemembered) {
-  if (!MessageShapes::available()) GTEST_SKIP() << "no AVX-512 VBMI2 on this CPU";
-  MessageShapes shapes;
-  uint64_t a = 0, b = 0;
-  EXPECT_EQ(shapes.find("User 42 logged in"), nullptr);
-  shapes.remember(&a);
-  EXPECT_EQ(shapes.find("User 7 logged in"), &a);        // same shape
-  EXPECT_EQ(shapes.find("User 7a logged in"), nullptr);  // "<n>a": another shape
-  shapes.remember(&b);
-  EXPECT_EQ(shapes.find("User 123456789a logged in"), &b);
-  EXPECT_EQ(shapes.find("User 1 logged in"), &a);
-  const std::string long_a = std::string(70, 'x') + " request 12 took 5ms";
-  const std::string long_b = std::string(70, 'x') + " request 345 took 60ms";
-  EXPECT_EQ(shapes.find(long_a), nullptr);
-  shapes.remember(&b);
-  EXPECT_EQ(shapes.find(long_b), &b);
-  EXPECT_EQ(shapes.find(long_b + "s"), nullptr);  // unit "mss": another shape
-  shapes.clear();
-  EXPECT_EQ(shapes.find("User 1 logged in"), nullptr);
+TEST(MessageShapes, FindsWhatWasRememberedOnEveryTier) {
+  for (simd::Level tier : simd::tiers_under_test()) {
+    SCOPED_TRACE(simd::shape_kernel_name(tier));
+    MessageShapes shapes(simd::shape_kernel(tier));
+    uint64_t a = 0, b = 0;
+    EXPECT_EQ(shapes.find("User 42 logged in"), nullptr);
+    shapes.remember(&a);
+    EXPECT_EQ(shapes.find("User 7 logged in"), &a);        // same shape
+    EXPECT_EQ(shapes.find("User 7a logged in"), nullptr);  // "<n>a": another shape
+    shapes.remember(&b);
+    EXPECT_EQ(shapes.find("User 123456789a logged in"), &b);
+    EXPECT_EQ(shapes.find("User 1 logged in"), &a);
+    const std::string long_a = std::string(70, 'x') + " request 12 took 5ms";
+    const std::string long_b = std::string(70, 'x') + " request 345 took 60ms";
+    EXPECT_EQ(shapes.find(long_a), nullptr);
+    shapes.remember(&b);
+    EXPECT_EQ(shapes.find(long_b), &b);
+    EXPECT_EQ(shapes.find(long_b + "s"), nullptr);  // unit "mss": another shape
+    shapes.clear();
+    EXPECT_EQ(shapes.find("User 1 logged in"), nullptr);
+  }
 }
 
 // End to end: counts through the shape cache equal counts of the reference

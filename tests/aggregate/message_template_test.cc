@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include "simd/test_tiers.h"
+
 namespace logstreamer::aggregate {
 namespace {
 
@@ -70,8 +72,7 @@ TEST(MessageTemplate, BitMaskVersionMatchesScalarReference) {
   const std::string alphabet =
       "aZq019 .-+%_=:/,;()[]\"'@#&|\t\xc3\xa9\xff"
       "5555";
-  std::vector<simd::Level> levels = {simd::Level::kSse2};
-  if (simd::cpu_supports(simd::Level::kAvx512)) levels.push_back(simd::Level::kAvx512);
+  const std::vector<simd::Level> levels = simd::tiers_under_test();
   std::mt19937 rng(12345);
   std::unique_ptr<char[]> a(new char[kMaxTemplateBytes]), b(new char[kMaxTemplateBytes]);
   for (int iter = 0; iter < 200000; ++iter) {

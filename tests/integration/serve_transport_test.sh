@@ -11,9 +11,13 @@ grep -q "unknown key 'queue_linez'" err.txt || fail "unknown key not named: $(ca
 rc=0; LOGSTREAMER_POLICY=sometimes "$BIN" serve --db none 2> err.txt || rc=$?
 expect_eq "bad env value exit" 2 "$rc"
 grep -q "LOGSTREAMER_POLICY" err.txt || fail "env var not named: $(cat err.txt)"
-rc=0; "$BIN" serve --listen 127.0.0.1:0 --db postgres://u:p@127.0.0.1:5432/logs 2> err.txt || rc=$?
-expect_eq "postgres URL exit" 2 "$rc"
-grep -q "PostgreSQL URLs are not supported yet" err.txt || fail "postgres URL: $(cat err.txt)"
+# A PostgreSQL nobody answers at: one line naming the URL (never its
+# password), exit 2, and no SQLite file named after the URL.
+rc=0; "$BIN" serve --listen 127.0.0.1:0 --db postgres://u:s3cret@127.0.0.1:9/logs 2> err.txt || rc=$?
+expect_eq "unreachable postgres exit" 2 "$rc"
+grep -q "cannot connect to postgres://u:\*\*\*@127.0.0.1:9/logs" err.txt || fail "postgres URL: $(cat err.txt)"
+grep -q s3cret err.txt && fail "the password is in the error: $(cat err.txt)"
+expect_eq "error lines" 1 "$(wc -l < err.txt)"
 [[ ! -e postgres: ]] || fail "a file named after the URL was created"
 rc=0; "$BIN" serve --listen 127.0.0.1:99999 --db none 2> err.txt || rc=$?
 expect_eq "bad listen exit" 2 "$rc"

@@ -4,10 +4,14 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <iostream>
 #include <random>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
+
+#include "simd/test_tiers.h"
 
 namespace logstreamer::simd {
 namespace {
@@ -42,8 +46,8 @@ TEST(SimdBytes, EqualAgreesWithMemcmpAtEveryLengthAndNeverReadsPast) {
       if (n > 0 && trial % 2 == 1) b[rng() % n] ^= static_cast<char>(1 + rng() % 255);
       const bool expected = std::memcmp(a, b, n) == 0;
       EXPECT_EQ(equal(a, b, n), expected) << n;
-      if (cpu_supports(Level::kAvx512)) {
-        EXPECT_EQ(detail::equal_avx512(a, b, n), expected) << n;
+      for (Level tier : tiers_under_test()) {
+        EXPECT_EQ(detail::equal_for(tier, a, b, n), expected) << n << " " << level_name(tier);
       }
     }
   }
@@ -59,8 +63,28 @@ TEST(SimdBytes, FindAgreesWithMemchrAtEveryLengthAndNeverReadsPast) {
       if (n > 0 && trial % 4 != 0) p[rng() % n] = '\n';  // one in four has none
       const char* expected = static_cast<const char*>(std::memchr(p, '\n', n));
       EXPECT_EQ(find(p, p + n, '\n'), expected) << n;
-      if (cpu_supports(Level::kAvx512)) {
-        EXPECT_EQ(detail::find_avx512(p, p + n, '\n'), expected) << n;
+      for (Level tier : tiers_under_test()) {
+        EXPECT_EQ(detail::find_for(tier, p, p + n, '\n'), expected) << n << " " << level_name(tier);
+      }
+    }
+  }
+}
+
+TEST(SimdBytes, BlankMaskAgreesWithAByteLoopAtEveryLengthAndNeverReadsPast) {
+  GuardedBuffer g;
+  std::mt19937 rng(13);
+  const std::vector<Level> tiers = tiers_under_test();
+  for (size_t n = 0; n <= 100; ++n) {
+    for (int trial = 0; trial < 30; ++trial) {
+      char* p = g.tail(n);
+      for (size_t i = 0; i < n; ++i) p[i] = " \tab\n\x09\x20\x00\xa0"[rng() % 9];
+      uint64_t expected = 0;
+      for (size_t i = 0; i < n && i < 64; ++i) {
+        if (p[i] == ' ' || p[i] == '\t') expected |= uint64_t{1} << i;
+      }
+      EXPECT_EQ(blank_mask(p, n), expected) << n;
+      for (Level tier : tiers) {
+        EXPECT_EQ(detail::blank_mask_for(tier, p, n), expected) << n << " " << level_name(tier);
       }
     }
   }
@@ -68,8 +92,19 @@ TEST(SimdBytes, FindAgreesWithMemchrAtEveryLengthAndNeverReadsPast) {
 
 TEST(SimdLevel, ActiveLevelIsSupportedAndNamed) {
   EXPECT_TRUE(cpu_supports(active_level()));
-  EXPECT_TRUE(cpu_supports(Level::kSse2));
+  EXPECT_TRUE(cpu_supports(Level::kScalar));
   EXPECT_STRNE(level_name(active_level()), "");
+  for (Level l : kAllLevels) EXPECT_EQ(parse_level(level_name(l)), l);
+  EXPECT_EQ(parse_level("avx3"), std::nullopt);
+  // Tiers are ordered: a CPU with one has every tier below it (on x86-64).
+  if (cpu_supports(Level::kAvx512)) EXPECT_TRUE(cpu_supports(Level::kAvx2));
+  if (cpu_supports(Level::kAvx2)) EXPECT_TRUE(cpu_supports(Level::kSse2));
+  const std::vector<Level> tiers = tiers_under_test();
+  std::string names;
+  for (Level l : tiers) names += std::string(" ") + level_name(l);
+  RecordProperty("tiers", names);
+  std::cout << "tiers under test:" << names << " (CPU: " << cpu_features() << ")\n";
+  EXPECT_FALSE(tiers.empty());
 }
 
 }  // namespace

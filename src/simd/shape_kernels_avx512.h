@@ -1,8 +1,8 @@
 #pragma once
-// The arithmetic of message shapes (message_shapes.h): how a message of up to
+// The AVX-512 shape kernel (simd/message_shapes.h): how a message of up to
 // 127 bytes becomes its shape in vector registers. Internal to
-// message_shapes.cc; every function needs the CPU features of LS_VBMI2,
-// which MessageShapes::available() checks before any of them runs.
+// message_shapes_x86.cc; every function needs the CPU features of LS_VBMI2,
+// which shape_kernel() checks (simd::vbmi2_usable) before any of them runs.
 //
 // Messages go through in groups: each message's class masks (which bytes
 // are digits, letters, ...) are transposed so that one 512-bit register
@@ -10,9 +10,9 @@
 // the group as bit arithmetic on those registers. A short message (up to 63
 // bytes, most of them) takes one 64-bit lane, eight to a group; a long one
 // (64-127 bytes) two adjacent lanes holding a 128-bit mask, four to a group.
-// The rule is written once (plan()) over the two lane layouts. Tested
-// against the byte-at-a-time template (message_template.h) on random
-// messages.
+// The rule is written once (plan()) over the two lane layouts; shape_plan.h
+// is the same rule on plain integers, for the other kernels. Tested against
+// the scalar kernel and the byte-at-a-time template on random messages.
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -22,7 +22,7 @@
 
 // GCC 12 warns that its own AVX-512 intrinsics read the undefined vector
 // they start from (_mm512_undefined_*): a known false positive. (For the
-// rest of message_shapes.cc too: this header is included there alone.)
+// rest of message_shapes_x86.cc too: this header is included there alone.)
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #pragma GCC diagnostic ignored "-Wuninitialized"
@@ -32,41 +32,14 @@
   __attribute__(( \
       target("avx512f,avx512bw,avx512dq,avx512vbmi,avx512vbmi2,gfni,bmi,bmi2,lzcnt,popcnt")))
 
-namespace logstreamer::aggregate::shape_kernels {
+#include "simd/byte_classes.h"
+#include "simd/message_shapes.h"
 
-inline constexpr size_t kMaxShortMessage = 63;  // one 64-byte block, the length in its last byte
-inline constexpr size_t kMaxLongMessage = 127;  // two blocks
+namespace logstreamer::simd::shapes::avx512 {
 
-inline constexpr unsigned char kIdMarker = 1;
-inline constexpr unsigned char kNumberMarker = 2;
-
-// Class bits of the 128 ASCII bytes.
-// Bit k of a byte's class is class k: class_lanes() puts it in lane k.
-enum : uint8_t {
-  kDigit = 1,
-  kAlpha = 2,
-  kDot = 4,
-  kPercent = 8,
-  kSign = 16,
-  kToken = 32,
-  kMarkerLike = 64,
-  kInMessage = 128,  // every byte of the message (the table has it on all 128 entries)
-};
-
-constexpr std::array<uint8_t, 128> make_class_table() {
-  std::array<uint8_t, 128> t{};
-  for (int c = 0; c < 3; ++c) t[c] = kMarkerLike;
-  for (int c = '0'; c <= '9'; ++c) t[c] = kDigit | kToken;
-  for (int c = 'a'; c <= 'z'; ++c) t[c] = kAlpha | kToken;
-  for (int c = 'A'; c <= 'Z'; ++c) t[c] = kAlpha | kToken;
-  t['.'] = kDot | kToken;
-  t['%'] = kPercent | kToken;
-  t['-'] = t['+'] = kSign | kToken;
-  t['_'] = kToken;
-  for (auto& c : t) c |= kInMessage;
-  return t;
-}
-alignas(64) inline constexpr std::array<uint8_t, 128> kClassTable = make_class_table();
+// The class table's first 128 entries (simd/byte_classes.h), looked up by
+// vpermi2b; bytes >= 0x80 are set apart by their top bit.
+inline const uint8_t* const kClassTable = kByteClasses.data();
 
 // ---- The class masks of a group ----
 
@@ -81,9 +54,8 @@ LS_VBMI2 inline __m512i class_lanes(const char* p, size_t n) {
   const uint64_t lanes = _bzhi_u64(~uint64_t{0}, static_cast<unsigned>(n));
   const __m512i v = _mm512_maskz_loadu_epi8(lanes, p);
   const uint64_t high = _mm512_movepi8_mask(v) & lanes;
-  __m512i classes =
-      _mm512_maskz_permutex2var_epi8(lanes & ~high, _mm512_load_si512(kClassTable.data()), v,
-                                     _mm512_load_si512(kClassTable.data() + 64));
+  __m512i classes = _mm512_maskz_permutex2var_epi8(lanes & ~high, _mm512_load_si512(kClassTable), v,
+                                                   _mm512_load_si512(kClassTable + 64));
   classes =
       _mm512_mask_mov_epi8(classes, high, _mm512_set1_epi8(static_cast<char>(kToken | kInMessage)));
   const __m512i reverse_bytes = _mm512_set_epi64(
@@ -324,16 +296,4 @@ LS_VBMI2 inline unsigned long_shapes(const std::string_view* messages, size_t co
   return has_shape;
 }
 
-// Slot of a shape: its eight words rotated apart, folded, multiplied.
-LS_VBMI2 inline uint32_t slot_of(__m512i shape, int bits) {
-  const __m512i rotated = _mm512_rolv_epi64(shape, _mm512_set_epi64(59, 47, 41, 31, 23, 17, 7, 0));
-  const __m256i half =
-      _mm256_xor_si256(_mm512_castsi512_si256(rotated), _mm512_extracti64x4_epi64(rotated, 1));
-  const __m128i quarter =
-      _mm_xor_si128(_mm256_castsi256_si128(half), _mm256_extracti128_si256(half, 1));
-  const uint64_t folded = static_cast<uint64_t>(_mm_cvtsi128_si64(quarter)) ^
-                          static_cast<uint64_t>(_mm_extract_epi64(quarter, 1));
-  return static_cast<uint32_t>((folded * 0x9e3779b97f4a7c15ULL) >> (64 - bits));
-}
-
-}  // namespace logstreamer::aggregate::shape_kernels
+}  // namespace logstreamer::simd::shapes::avx512

@@ -1,13 +1,14 @@
-// The bit-mask masking kernel, generic over the instruction set.
+// The bit-mask masking kernel (simd/message_mask.h), generic over the tier.
 //
-// Deliberately no include guard: message_template.cc includes this once per
-// instruction set, inside a namespace of its own (sse2, avx512), after
-// defining there
-//   LS_KERNEL                  the function attribute for that target
+// Deliberately no include guard: message_mask.cc and message_mask_x86.cc
+// include this once per tier, inside a namespace of their own (scalar, sse2,
+// avx2, avx512), after defining there
+//   LS_KERNEL                  the function attribute for that tier
 //   ClassMasks classify(p)     the class masks of the 64 bytes at p
 //   void copy64(dst, src)      a 64-byte copy
-// so one algorithm is compiled once per target, as in simdjson's generic/
-// folder. Shared helpers (Mask, below, write_mask, ClassMasks) come first.
+// so one algorithm is compiled once per tier, as in simdjson's generic/
+// folder. Shared helpers (Mask, below, write_mask, ClassMasks) are in
+// simd/message_mask_common.h.
 
 // number_unit_length for the token [start, end), from the masks alone.
 LS_KERNEL inline int unit_length(const ClassMasks& m, int start, int end) {
@@ -36,7 +37,8 @@ LS_KERNEL inline void copy_run(char* dst, const char* src, int len) {
 // are copied in whole blocks and the output advanced by the run's length, so
 // no copy branches on a length. Returns nullopt for a token longer than a
 // window, which is left to the scalar code.
-LS_KERNEL std::optional<std::string_view> mask_message_bits(const char* s, int n, std::string_view message,
+LS_KERNEL std::optional<std::string_view> mask_message_bits(const char* s, int n,
+                                                            std::string_view message,
                                                             char* scratch) {
   char* out = scratch;
   int verbatim_from = 0;  // start of the not-yet-copied unmasked text

@@ -1,0 +1,57 @@
+#pragma once
+// Message shapes (aggregate/message_shapes.h) computed per tier: a message of
+// up to 127 bytes becomes its *shape*, the template's rule applied as bit
+// arithmetic on class masks, each masked token cut to one marker byte
+// (kIdMarker for "<id>", kNumberMarker for "<n>", the number's unit kept)
+// and the rest squeezed out. Equal shapes have equal templates.
+//
+// Three kernels, giving byte-identical shapes:
+//   avx512  eight short (or four long) messages at once in 512-bit registers,
+//           squeezed with VBMI2's compress (shape_kernels_avx512.h);
+//   avx2    one message at a time: AVX2 compares into 64-bit class masks, the
+//           rule on 64- or 128-bit integers, an 8-byte shuffle per 8 bytes to
+//           squeeze (shape_plan.h, message_shapes_x86.cc);
+//   scalar  the same rule and layout in plain C++: every architecture, and
+//           the reference the others are tested against.
+// Stateless and thread-safe.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "simd/simd_level.h"
+
+namespace logstreamer::simd {
+
+inline constexpr size_t kMaxShortShapeMessage =
+    63;                                          // one 64-byte block, the length in its last byte
+inline constexpr size_t kMaxShapeMessage = 127;  // two blocks
+inline constexpr unsigned char kIdMarker = 1;
+inline constexpr unsigned char kNumberMarker = 2;
+inline constexpr size_t kShapeChunk = 64;  // messages per kernel call, at most
+
+// A shape: zero padded, its length in byte 63 (a message of up to 63 bytes:
+// bytes 64 on are not part of it) or in byte 127 (64 to 127 bytes). The rest
+// is slack for the kernels' whole-word stores.
+struct alignas(64) Shape {
+  unsigned char bytes[192];
+};
+
+// Computes the shapes of messages[0, n), n <= kShapeChunk. Bit i of the
+// result is set when messages[i] has a shape, then written to out[i]: not
+// for a message over 127 bytes or holding a byte 0x00-0x02 (which could pass
+// for a marker).
+using ShapeKernel = uint64_t (*)(const std::string_view* messages, size_t n, Shape* out);
+
+// The kernel for `level` (which the CPU must support): avx512 with VBMI2
+// and GFNI, else avx2 from the avx2 tier up, else scalar.
+ShapeKernel shape_kernel(Level level);
+// Which kernel that is: "avx512-vbmi2", "avx2" or "scalar".
+const char* shape_kernel_name(Level level);
+
+// The kernel counting should use at `level`, or nullptr where shapes cost
+// more than building templates (measured, docs/PERFORMANCE.md): only the
+// AVX-512 kernel pays today. LOGSTREAMER_SHAPES=on|off overrides, for
+// measurements.
+ShapeKernel counting_shape_kernel(Level level);
+
+}  // namespace logstreamer::simd
