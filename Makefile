@@ -8,7 +8,7 @@ CTEST_FLAGS := --output-on-failure -j2
 # TSan is for the concurrency code: only these test binaries (and what they link) are built.
 TSAN_TARGETS := core_tests sources_tests engine_tests server_tests sinks_tests
 
-.PHONY: all deps build run test test-release test-asan test-tsan bench fuzz clean help
+.PHONY: all deps build run test test-release test-asan test-tsan test-arm64 bench fuzz clean help
 
 all: build
 
@@ -17,6 +17,7 @@ help:
 	@echo "make test   install deps, build, run unit + integration tests, then ASan+UBSan and TSan"
 	@echo "make bench  build; analyze against mawk (bench/run.sh); serve under wrk against nginx (bench/serve_bench.sh)"
 	@echo "make fuzz   libFuzzer targets for every parser, FUZZ_SECONDS each (default 30)"
+	@echo "make test-arm64  cross-compile for aarch64, run the kernel/parser unit tests under qemu-user"
 	@echo "make build  release build only: $(RELEASE_BIN)"
 
 deps:
@@ -44,6 +45,15 @@ test-asan: deps $(BUILD_DIR)/asan/build.ninja
 test-tsan: deps $(BUILD_DIR)/tsan/build.ninja
 	cmake --build --preset tsan --target $(TSAN_TARGETS)
 	TSAN_OPTIONS=halt_on_error=1 ctest --test-dir $(BUILD_DIR)/tsan $(CTEST_FLAGS)
+
+# aarch64: Debian's cross g++ and arm64 libraries (scripts/install-arm64-deps.sh),
+# the hot path's unit tests (simd, parse, aggregate, text, fuzz corpus) under
+# qemu-user (scripts/qemu-arm64.sh).
+test-arm64:
+	@scripts/install-arm64-deps.sh
+	cmake --preset arm64 >/dev/null
+	cmake --build --preset arm64
+	ctest --test-dir $(BUILD_DIR)/arm64 $(CTEST_FLAGS)
 
 bench: build
 	bench/run.sh

@@ -21,20 +21,8 @@ packages=(
 # Node.js may come from elsewhere (NodeSource bundles npm): Debian's only if absent.
 command -v npm >/dev/null || packages+=(nodejs npm)
 
-missing=()
-for p in "${packages[@]}"; do
-  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
-  [[ $status == "install ok installed" ]] || missing+=("$p")
-done
-
-if ((${#missing[@]} > 0)); then
-  echo "install-deps: installing ${missing[*]}" >&2
-  sudo=""
-  if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
-  export DEBIAN_FRONTEND=noninteractive
-  $sudo apt-get update -qq
-  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+source "$(dirname "$0")/apt-install-missing.sh"
+apt_install_missing install-deps "${packages[@]}"
 
 # The dashboard's npm packages (uPlot, embedded at build time; playwright-core
 # for the browser test), exactly as package-lock.json pins them.

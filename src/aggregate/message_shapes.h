@@ -49,6 +49,9 @@ class MessageShapes {
   // Remembers `counter` for the shape of the message last passed to find(),
   // if that message had a shape. Only right after a find() that missed.
   void remember(uint64_t* counter);
+  // Whether remember() would keep anything (the last find() missed on a
+  // message with a shape): callers skip looking the counter up otherwise.
+  bool wants_counter() const { return last_valid_; }
   void clear();
 
   // The shape itself, for tests: false when the message has none (see above).

@@ -20,7 +20,8 @@ void TopMessages::add(std::string_view message, const char* readable_end) {
   const std::string_view tmpl = mask_message(message, scratch_.get(), readable_end);
   add_template(tmpl, 1);
   // Pruning may have run: remember the counter only as the table is now.
-  shapes_.remember(counts_.counter(tmpl, false));
+  // (Without shapes on this CPU there is nothing to remember: no second lookup.)
+  if (shapes_.wants_counter()) shapes_.remember(counts_.counter(tmpl, false));
 }
 
 void TopMessages::flush() {

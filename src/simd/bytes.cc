@@ -50,6 +50,7 @@ const char* find_for(Level level, const char* p, const char* end, char c) {
 
 bool equal_for(Level level, const char* a, const char* b, size_t n) {
   if (level == Level::kAvx512) return equal_avx512(a, b, n);
+  if (level == Level::kAvx2) return equal_avx2(a, b, n);
   return std::memcmp(a, b, n) == 0;
 }
 
@@ -63,6 +64,7 @@ const char* find_avx2(const char* p, const char* end, char c) {
   return static_cast<const char*>(std::memchr(p, c, static_cast<size_t>(end - p)));
 }
 const char* find_avx512(const char* p, const char* end, char c) { return find_avx2(p, end, c); }
+bool equal_avx2(const char* a, const char* b, size_t n) { return std::memcmp(a, b, n) == 0; }
 bool equal_avx512(const char* a, const char* b, size_t n) { return std::memcmp(a, b, n) == 0; }
 #endif
 

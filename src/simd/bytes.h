@@ -7,8 +7,9 @@
 // dispatch and mispredict on every other call: with AVX-512 masked loads a
 // key of up to 64 bytes is compared in one step, whatever its length, and
 // never reads a byte outside [p, p + n) (masked-out lanes do not fault).
-// AVX2 has no byte-masked loads: its versions work in whole 32-byte blocks
-// and leave tails to the C library, so they never read past the input either.
+// AVX2 has no byte-masked loads: its versions read a whole 32-byte block past
+// the input's end only within the input's memory page (which cannot fault),
+// and otherwise leave tails to the C library (bytes_x86.cc).
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -23,6 +24,7 @@ uint64_t blank_mask_sse2(const char* p, size_t n);
 uint64_t blank_mask_avx2(const char* p, size_t n);
 uint64_t blank_mask_avx512(const char* p, size_t n);
 const char* find_avx2(const char* p, const char* end, char c);
+bool equal_avx2(const char* a, const char* b, size_t n);
 const char* find_avx512(const char* p, const char* end, char c);
 bool equal_avx512(const char* a, const char* b, size_t n);
 // Read once at start-up; a global so the hot path pays one predictable branch.
@@ -36,6 +38,7 @@ bool equal_for(Level level, const char* a, const char* b, size_t n);
 // Whether the n bytes at a and b are equal.
 inline bool equal(const char* a, const char* b, size_t n) {
   if (detail::kLevel == Level::kAvx512) return detail::equal_avx512(a, b, n);
+  if (detail::kLevel == Level::kAvx2) return detail::equal_avx2(a, b, n);
   return std::memcmp(a, b, n) == 0;  // glibc's is vectorised for the CPU already
 }
 

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "simd/bytes.h"
+#include "simd/read_ahead.h"
 
 namespace logstreamer::simd::detail {
 
@@ -41,6 +42,13 @@ uint64_t blank_mask_sse2(const char* p, size_t n) {
 }
 
 // ---- avx2 ----
+//
+// AVX2 has no byte-masked loads. A whole 32-byte vector is read past the end
+// of the input only when it stays inside the input's 4 KiB page (a read
+// inside a mapped page cannot fault; the bytes past the end are masked off),
+// as glibc's own string functions do; otherwise the tail goes to the C
+// library. Under AddressSanitizer, which reports such reads however safe,
+// tails always go to the C library.
 
 LS_AVX2 static inline uint32_t blanks32(const char* p) {
   const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
@@ -51,8 +59,11 @@ LS_AVX2 static inline uint32_t blanks32(const char* p) {
 
 LS_AVX2 uint64_t blank_mask_avx2(const char* p, size_t n) {
   if (n >= 64) return blanks32(p) | (uint64_t{blanks32(p + 32)} << 32);
+  if (n == 0) return 0;
+  if (may_read_ahead(p, 64)) {
+    return _bzhi_u64(blanks32(p) | (uint64_t{blanks32(p + 32)} << 32), static_cast<unsigned>(n));
+  }
   alignas(32) char padded[64];
-  // Two overlapping-free stores of zero, then the line: cheaper than memset.
   _mm256_store_si256(reinterpret_cast<__m256i*>(padded), _mm256_setzero_si256());
   _mm256_store_si256(reinterpret_cast<__m256i*>(padded + 32), _mm256_setzero_si256());
   std::memcpy(padded, p, n);
@@ -61,15 +72,33 @@ LS_AVX2 uint64_t blank_mask_avx2(const char* p, size_t n) {
 
 LS_AVX2 const char* find_avx2(const char* p, const char* end, char c) {
   const __m256i needle = _mm256_set1_epi8(c);
-  // Whole blocks while they fit; the tail (under 32 bytes) to memchr, so no
-  // byte outside [p, end) is read.
+  auto hits_at = [&](const char* q) LS_AVX2 {
+    return static_cast<uint32_t>(_mm256_movemask_epi8(
+        _mm256_cmpeq_epi8(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(q)), needle)));
+  };
   while (end - p >= 32) {
-    const uint32_t hits = static_cast<uint32_t>(_mm256_movemask_epi8(
-        _mm256_cmpeq_epi8(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)), needle)));
+    const uint32_t hits = hits_at(p);
     if (hits != 0) return p + _tzcnt_u32(hits);
     p += 32;
   }
+  if (p == end) return nullptr;
+  if (may_read_ahead(p, 32)) {
+    const uint32_t hits = _bzhi_u32(hits_at(p), static_cast<unsigned>(end - p));
+    return hits != 0 ? p + _tzcnt_u32(hits) : nullptr;
+  }
   return static_cast<const char*>(std::memchr(p, c, static_cast<size_t>(end - p)));
+}
+
+LS_AVX2 bool equal_avx2(const char* a, const char* b, size_t n) {
+  // Keys of 1 to 32 bytes in one compare; longer ones to memcmp.
+  if (n == 0) return true;
+  if (n <= 32 && may_read_ahead(a, 32) && may_read_ahead(b, 32)) {
+    const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a));
+    const __m256i y = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b));
+    const auto differ = static_cast<uint32_t>(~_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, y)));
+    return _bzhi_u32(differ, static_cast<unsigned>(n)) == 0;
+  }
+  return std::memcmp(a, b, n) == 0;
 }
 
 // ---- avx512 ----

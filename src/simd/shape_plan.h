@@ -10,7 +10,7 @@
 
 namespace logstreamer::simd::shape_plan {
 
-using u128 = unsigned __int128;
+__extension__ typedef unsigned __int128 u128;  // GCC and Clang: not ISO C++
 
 inline uint64_t reverse_bits(uint64_t x) {
   x = ((x >> 1) & 0x5555555555555555ULL) | ((x & 0x5555555555555555ULL) << 1);

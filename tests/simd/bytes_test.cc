@@ -29,6 +29,13 @@ class GuardedBuffer {
   ~GuardedBuffer() { munmap(base_, 2 * page_); }
   // n bytes ending exactly at the guard page.
   char* tail(size_t n) { return base_ + page_ - n; }
+  // The start of the readable page, with `junk` bytes (the needle, blanks,
+  // equal bytes) after the n bytes a test puts there: a kernel that reads
+  // ahead in place must mask them off.
+  char* front(size_t n, char junk) {
+    std::memset(base_ + n, junk, 128);
+    return base_;
+  }
 
  private:
   size_t page_ = 0;
@@ -46,6 +53,14 @@ TEST(SimdBytes, EqualAgreesWithMemcmpAtEveryLengthAndNeverReadsPast) {
       if (n > 0 && trial % 2 == 1) b[rng() % n] ^= static_cast<char>(1 + rng() % 255);
       const bool expected = std::memcmp(a, b, n) == 0;
       EXPECT_EQ(equal(a, b, n), expected) << n;
+      char* fa = ga.front(n, 'x');
+      char* fb = gb.front(n, 'y');  // differs past the end: must not matter
+      std::memmove(fa, a, n);
+      std::memmove(fb, b, n);
+      for (Level tier : tiers_under_test()) {
+        EXPECT_EQ(detail::equal_for(tier, fa, fb, n), expected)
+            << n << " in place " << level_name(tier);
+      }
       for (Level tier : tiers_under_test()) {
         EXPECT_EQ(detail::equal_for(tier, a, b, n), expected) << n << " " << level_name(tier);
       }
@@ -63,6 +78,13 @@ TEST(SimdBytes, FindAgreesWithMemchrAtEveryLengthAndNeverReadsPast) {
       if (n > 0 && trial % 4 != 0) p[rng() % n] = '\n';  // one in four has none
       const char* expected = static_cast<const char*>(std::memchr(p, '\n', n));
       EXPECT_EQ(find(p, p + n, '\n'), expected) << n;
+      char* f = g.front(n, '\n');  // needles right after the end
+      std::memmove(f, p, n);
+      const char* expected_front = static_cast<const char*>(std::memchr(f, '\n', n));
+      for (Level tier : tiers_under_test()) {
+        EXPECT_EQ(detail::find_for(tier, f, f + n, '\n'), expected_front)
+            << n << " in place " << level_name(tier);
+      }
       for (Level tier : tiers_under_test()) {
         EXPECT_EQ(detail::find_for(tier, p, p + n, '\n'), expected) << n << " " << level_name(tier);
       }
@@ -83,6 +105,12 @@ TEST(SimdBytes, BlankMaskAgreesWithAByteLoopAtEveryLengthAndNeverReadsPast) {
         if (p[i] == ' ' || p[i] == '\t') expected |= uint64_t{1} << i;
       }
       EXPECT_EQ(blank_mask(p, n), expected) << n;
+      char* f = g.front(n, ' ');  // blanks right after the end
+      std::memmove(f, p, n);
+      for (Level tier : tiers_under_test()) {
+        EXPECT_EQ(detail::blank_mask_for(tier, f, n), expected)
+            << n << " in place " << level_name(tier);
+      }
       for (Level tier : tiers) {
         EXPECT_EQ(detail::blank_mask_for(tier, p, n), expected) << n << " " << level_name(tier);
       }
@@ -97,8 +125,12 @@ TEST(SimdLevel, ActiveLevelIsSupportedAndNamed) {
   for (Level l : kAllLevels) EXPECT_EQ(parse_level(level_name(l)), l);
   EXPECT_EQ(parse_level("avx3"), std::nullopt);
   // Tiers are ordered: a CPU with one has every tier below it (on x86-64).
-  if (cpu_supports(Level::kAvx512)) EXPECT_TRUE(cpu_supports(Level::kAvx2));
-  if (cpu_supports(Level::kAvx2)) EXPECT_TRUE(cpu_supports(Level::kSse2));
+  if (cpu_supports(Level::kAvx512)) {
+    EXPECT_TRUE(cpu_supports(Level::kAvx2));
+  }
+  if (cpu_supports(Level::kAvx2)) {
+    EXPECT_TRUE(cpu_supports(Level::kSse2));
+  }
   const std::vector<Level> tiers = tiers_under_test();
   std::string names;
   for (Level l : tiers) names += std::string(" ") + level_name(l);

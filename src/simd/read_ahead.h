@@ -1,0 +1,33 @@
+#pragma once
+// Reading a whole vector past the end of an input, safely: only within the
+// 4 KiB page of the input's first byte (a read inside a mapped page cannot
+// fault), the bytes past the end masked off by the caller, as glibc's own
+// string functions do. For kernels without byte-masked loads (AVX2).
+// AddressSanitizer reports such reads however safe: under it, never.
+#include <cstddef>
+#include <cstdint>
+
+namespace logstreamer::simd {
+
+inline constexpr uintptr_t kPage = 4096;  // the smallest x86-64 page
+#if defined(__SANITIZE_ADDRESS__)
+inline constexpr bool kReadsPastObjectsAllowed = false;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+inline constexpr bool kReadsPastObjectsAllowed = false;
+#else
+inline constexpr bool kReadsPastObjectsAllowed = true;
+#endif
+#else
+inline constexpr bool kReadsPastObjectsAllowed = true;
+#endif
+
+// Whether `bytes` bytes from p may be read although fewer belong to the
+// input. The input must have at least one byte at p: that byte's page is the
+// one known to be mapped.
+inline bool may_read_ahead(const void* p, size_t bytes) {
+  return kReadsPastObjectsAllowed &&
+         (reinterpret_cast<uintptr_t>(p) & (kPage - 1)) <= kPage - bytes;
+}
+
+}  // namespace logstreamer::simd
