@@ -14,7 +14,7 @@ all: build
 
 help:
 	@echo "make run    install deps, build, analyze the bundled sample logs"
-	@echo "make test   install deps, build, run unit + integration tests, then ASan+UBSan and TSan"
+	@echo "make test   install deps, build, run unit + integration tests, then ASan+UBSan, TSan and the aarch64 unit tests"
 	@echo "make bench  build; analyze against mawk (bench/run.sh); serve under wrk against nginx (bench/serve_bench.sh)"
 	@echo "make fuzz   libFuzzer targets for every parser, FUZZ_SECONDS each (default 30)"
 	@echo "make test-arm64  cross-compile for aarch64, run the kernel/parser unit tests under qemu-user"
@@ -32,7 +32,7 @@ build: deps $(BUILD_DIR)/release/build.ninja
 run: build
 	$(RELEASE_BIN) analyze $(SAMPLES)
 
-test: test-release test-asan test-tsan
+test: test-release test-asan test-tsan test-arm64
 	@echo "make test: all test suites passed"
 
 test-release: build

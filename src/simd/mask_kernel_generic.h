@@ -61,7 +61,7 @@ LS_KERNEL std::optional<std::string_view> mask_message_bits(const char* s, int n
       copy_run(out, s + verbatim_from, w + start - verbatim_from);
       out += w + start - verbatim_from;
       const int unit = unit_length(m, start, end);
-      out += write_mask(out, s + w + end - (unit > 0 ? unit : 0), unit);
+      out += write_mask_branchless(out, s + w + end - (unit > 0 ? unit : 0), unit);
       verbatim_from = w + end;
       digits &= ~below(end);
     }
