@@ -71,6 +71,7 @@ ls_rss=$(cut -d' ' -f2 "$RESULTS/ls.times" | sort -n | tail -1)
 
 report() {
   echo
+  echo "== $("$BIN" --version); $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), family $(grep -m1 'cpu family' /proc/cpuinfo | sed 's/.*: //') model $(grep -m1 '^model\s' /proc/cpuinfo | sed 's/.*: //')"
   echo "== analyze: $LINES plain lines, $(awk -v b="$bytes" 'BEGIN { printf "%.2f GB", b / 1e9 }') in 2 files, $(nproc) cores, medians of $RUNS runs"
   awk -v t="$awk_t" -v l="$LINES" -v b="$bytes" -v r="$awk_rss" 'BEGIN {
     printf "  %-26s %7.3f s  %7.2f M lines/s  %7.1f MB/s  peak RSS %6.1f MiB\n", "mawk (levels+services)", t, l / t / 1e6, b / t / 1e6, r / 1024 }'

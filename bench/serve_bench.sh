@@ -222,6 +222,7 @@ done
 
 {
   echo "serve bench ($(date -u +%FT%TZ), $(nproc) cores, wrk -c$CONNS, ${DURATION}s x $RUNS, medians)"
+  echo "  $("$BIN" --version); $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), family $(grep -m1 'cpu family' /proc/cpuinfo | sed 's/.*: //') model $(grep -m1 '^model\s' /proc/cpuinfo | sed 's/.*: //')"
   printf '  small bodies (1 frame):  nginx 204 %10.0f req/s   serve %10.0f req/s   ratio %.2f\n' \
     "$small_nginx" "$small_serve" "$(awk -v a="$small_serve" -v b="$small_nginx" 'BEGIN { print a / b }')"
   printf '  100-frame bodies, no db: %10.0f req/s   %12.0f lines/s ingested (requests include 429s: %s)\n' \
