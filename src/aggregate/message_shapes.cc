@@ -13,17 +13,9 @@ namespace {
 static_assert(MessageShapes::kMaxMessageBytes() == simd::kMaxShapeMessage,
               "the cache's limit is the kernels' limit");
 
-// Slot of a shape (`words` 64-bit words of it): the words rotated apart,
-// folded, multiplied. Portable: the same slots whatever the tier.
-uint32_t slot_of(const unsigned char* shape, size_t words, int bits) {
-  static constexpr int kRotate[8] = {0, 7, 17, 23, 31, 41, 47, 59};
-  uint64_t folded = 0;
-  for (size_t w = 0; w < words; ++w) {
-    uint64_t x;
-    std::memcpy(&x, shape + 8 * w, 8);
-    folded ^= std::rotl(x, kRotate[w % 8] + static_cast<int>(w / 8));
-  }
-  return static_cast<uint32_t>((folded * 0x9e3779b97f4a7c15ULL) >> (64 - bits));
+// The slot of a shape from its fold: multiplied, the top bits.
+inline uint32_t slot_of(uint64_t fold, int bits) {
+  return static_cast<uint32_t>((fold * 0x9e3779b97f4a7c15ULL) >> (64 - bits));
 }
 
 // Whether two shapes are equal: whole words, no early exit (the compiler
@@ -100,7 +92,7 @@ void MessageShapes::find_with(const std::string_view* messages, size_t n, uint64
       const size_t i = static_cast<size_t>(std::countr_zero(has));
       const unsigned char* shape = shapes[i].bytes;
       const bool is_long = messages[base + i].size() > simd::kMaxShortShapeMessage;
-      const uint32_t set = slot_of(shape, is_long ? 16 : 8, kSetBits);
+      const uint32_t set = slot_of(shapes[i].fold, kSetBits);
       out[base + i] = is_long
                           ? probe(long_.lines, long_.counters, size_t{set} * kWays, kWays, shape)
                           : probe(short_.lines, short_.counters, size_t{set} * kWays, kWays, shape);

@@ -2,6 +2,7 @@
 // kernel by tier.
 #include "simd/message_shapes.h"
 
+#include <bit>
 #include <cstdlib>
 #include <cstring>
 
@@ -35,6 +36,7 @@ bool scalar_shape(std::string_view m, Shape& out, size_t length_at) {
                                                 : static_cast<unsigned char>(m[i]);
   }
   out.bytes[length_at] = static_cast<unsigned char>(len);
+  out.fold = fold_shape_words(out.bytes, (length_at + 1) / 8);
   return true;
 }
 
@@ -61,6 +63,17 @@ const char* x86_kernel_name(Level) { return nullptr; }
 #endif
 
 }  // namespace shapes
+
+uint64_t fold_shape_words(const unsigned char* shape, size_t words) {
+  static constexpr int kRotate[8] = {0, 7, 17, 23, 31, 41, 47, 59};
+  uint64_t folded = 0;
+  for (size_t w = 0; w < words; ++w) {
+    uint64_t x;
+    std::memcpy(&x, shape + 8 * w, 8);
+    folded ^= std::rotl(x, kRotate[w % 8] + static_cast<int>(w / 8));
+  }
+  return folded;
+}
 
 ShapeKernel shape_kernel(Level level) {
   if (ShapeKernel k = shapes::x86_kernel(level)) return k;

@@ -34,7 +34,13 @@ inline constexpr size_t kShapeChunk = 64;  // messages per kernel call, at most
 // is slack for the kernels' whole-word stores.
 struct alignas(64) Shape {
   unsigned char bytes[192];
+  // The shape's words folded into one (equal shapes, equal folds), for the
+  // cache's slot; each kernel folds its own way (in registers where it can).
+  uint64_t fold;
 };
+
+// The fold of the scalar and AVX2 kernels: the words rotated apart, xored.
+uint64_t fold_shape_words(const unsigned char* shape, size_t words);
 
 // Computes the shapes of messages[0, n), n <= kShapeChunk. Bit i of the
 // result is set when messages[i] has a shape, then written to out[i]: not

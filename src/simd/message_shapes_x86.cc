@@ -15,6 +15,17 @@ namespace logstreamer::simd::shapes {
 
 namespace avx512 {
 
+// A shape's eight words rotated apart and folded, in registers.
+LS_VBMI2 inline uint64_t fold(__m512i shape) {
+  const __m512i rotated = _mm512_rolv_epi64(shape, _mm512_set_epi64(59, 47, 41, 31, 23, 17, 7, 0));
+  const __m256i half =
+      _mm256_xor_si256(_mm512_castsi512_si256(rotated), _mm512_extracti64x4_epi64(rotated, 1));
+  const __m128i quarter =
+      _mm_xor_si128(_mm256_castsi256_si128(half), _mm256_extracti128_si256(half, 1));
+  return static_cast<uint64_t>(_mm_cvtsi128_si64(quarter)) ^
+         static_cast<uint64_t>(_mm_extract_epi64(quarter, 1));
+}
+
 LS_VBMI2 uint64_t kernel(const std::string_view* messages, size_t n, Shape* out) {
   // Indexes, written to both lists and kept in one: whether a message is
   // short is data dependent (one in six of analyze's sample messages is
@@ -39,6 +50,7 @@ LS_VBMI2 uint64_t kernel(const std::string_view* messages, size_t n, Shape* out)
     for (size_t j = 0; j < size; ++j) {
       const size_t i = short_index[k + j];
       _mm512_store_si512(out[i].bytes, shapes[j]);
+      out[i].fold = fold(shapes[j]);
       has |= static_cast<uint64_t>((has_shape >> j) & 1) << i;
     }
   }
@@ -51,6 +63,7 @@ LS_VBMI2 uint64_t kernel(const std::string_view* messages, size_t n, Shape* out)
       const size_t i = long_index[k + j];
       _mm512_store_si512(out[i].bytes, first[j]);
       _mm512_store_si512(out[i].bytes + 64, second[j]);
+      out[i].fold = fold(_mm512_xor_si512(first[j], _mm512_alignr_epi64(second[j], second[j], 3)));
       has |= static_cast<uint64_t>((has_shape >> j) & 1) << i;
     }
   }
@@ -163,6 +176,7 @@ LS_AVX2 inline bool shape_one(std::string_view m, Shape& out) {
     len += static_cast<size_t>(_mm_popcnt_u32(keep));
   }
   out.bytes[kBytes - 1] = static_cast<unsigned char>(len);
+  out.fold = fold_shape_words(out.bytes, kBytes / 8);
   return true;
 }
 
