@@ -34,14 +34,22 @@ done > edges.log
 # The fuzz corpus: every parser's odd inputs, each file as lines of its own.
 find "$REPO/tests/fuzz/corpus" -type f | sort | while IFS= read -r f; do cat "$f"; echo; done > corpus.log
 
+# Each tier also with its shape kernel forced on (counting uses shapes only
+# where they pay, the AVX-512 kernel today), so every kernel counts end to end.
+runs=()
+for t in "${tiers[@]}"; do runs+=("$t" "$t+shapes"); done
+runs+=(scalar+shapes)
 for f in plain mixed edges corpus; do
-  LOGSTREAMER_SIMD=scalar "$BIN" analyze -q "$f.log" -o "$f-scalar.json"
-  for t in "${tiers[@]}"; do
-    LOGSTREAMER_SIMD=${t/auto/} "$BIN" analyze -q "$f.log" -o "$f-$t.json"
-    diff <(stable_json "$f-scalar.json") <(stable_json "$f-$t.json") > diff.txt ||
-      fail "$f: $t and scalar summaries differ: $(head -20 diff.txt)"
+  LOGSTREAMER_SIMD=scalar LOGSTREAMER_SHAPES=off "$BIN" analyze -q "$f.log" -o "$f-scalar.json"
+  for r in "${runs[@]}"; do
+    t=${r%+shapes}
+    shapes=auto
+    [[ $r == *+shapes ]] && shapes=on
+    LOGSTREAMER_SIMD=${t/auto/} LOGSTREAMER_SHAPES=$shapes "$BIN" analyze -q "$f.log" -o "$f-$r.json"
+    diff <(stable_json "$f-scalar.json") <(stable_json "$f-$r.json") > diff.txt ||
+      fail "$f: $r and scalar summaries differ: $(head -20 diff.txt)"
   done
 done
 expect_eq "edge lines parsed" 18 "$(jq .parsed edges-scalar.json)"
 (( $(jq .total_lines corpus-scalar.json) > 50 )) || fail "the corpus file has too few lines"
-pass "tiers ${tiers[*]} give the scalar tier's summaries (plain, mixed, edges, fuzz corpus)"
+pass "${runs[*]} give the scalar tier's summaries (plain, mixed, edges, fuzz corpus)"
