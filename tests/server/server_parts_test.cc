@@ -6,6 +6,7 @@
 #include "aggregate/live_windows.h"
 #include "server/alerts.h"
 #include "server/gunzip.h"
+#include "server/inputs/acknowledger.h"
 #include "server/json_writer.h"
 #include "server/prometheus_text.h"
 
@@ -141,6 +142,44 @@ TEST(JsonWriter, PlacesCommasAndEscapes) {
   w.begin_object().field("a", uint64_t{1}).key("b").begin_array().value("x\"y").value(2.5).null().end_array();
   w.field("c", std::numeric_limits<double>::quiet_NaN()).end_object();
   EXPECT_EQ(w.str(), R"({"a":1,"b":["x\"y",2.5,null],"c":null})");
+}
+
+}  // namespace
+}  // namespace logstreamer::server
+
+namespace logstreamer::server {
+namespace {
+
+// A ledger whose database is away, or that knows one key.
+class FakeLedger final : public sinks::DeliveryLedger {
+ public:
+  bool down = false;
+  absl::StatusOr<bool> was_delivered(std::string_view key) override {
+    if (down) return absl::UnavailableError("postgres: not connected");
+    return key == "stored-before-restart";
+  }
+};
+
+// With --ack commit a key whose fate the ledger cannot tell is refused with
+// a retry (storing it again could store it twice); a key the ledger knows
+// is a duplicate; a new key is claimed.
+TEST(Acknowledger, RetriesWhenTheLedgerCannotTellAndNeverStoresTwice) {
+  FakeLedger ledger;
+  AckOptions options;
+  options.mode = AckMode::kCommit;
+  options.ledger = &ledger;
+  Acknowledger acks(options);
+  const Response duplicate{boost::beast::http::status::ok, 11};
+  ledger.down = true;
+  auto reply = acks.check_key("frame-1", duplicate);
+  ASSERT_TRUE(reply.has_value());
+  EXPECT_EQ(reply->response.result(), boost::beast::http::status::service_unavailable);
+  EXPECT_FALSE(reply->response[boost::beast::http::field::retry_after].empty());
+  ledger.down = false;
+  EXPECT_FALSE(acks.check_key("frame-1", duplicate).has_value());  // released: new now
+  auto known = acks.check_key("stored-before-restart", duplicate);
+  ASSERT_TRUE(known.has_value());
+  EXPECT_EQ(known->response.result(), boost::beast::http::status::ok);
 }
 
 }  // namespace

@@ -26,6 +26,14 @@ std::optional<Reply> Acknowledger::check_key(const std::string& key, const Respo
   if (options_.ledger != nullptr) {
     // Committed before a restart, or longer ago than the cache remembers.
     auto delivered = options_.ledger->was_delivered(key);
+    if (!delivered.ok() && options_.mode == AckMode::kCommit) {
+      // Unknown whether it was stored (the database is away): storing it
+      // again could store it twice, so the sender retries later.
+      seen_.release(key);
+      return retry_reply(http::status::service_unavailable,
+                         "cannot tell whether this request was stored, retry", duplicate.version(),
+                         1);
+    }
     if (delivered.ok() && *delivered) {
       seen_.mark_done(key);
       return Reply{duplicate, std::nullopt, nullptr, {}};

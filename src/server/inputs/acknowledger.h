@@ -9,7 +9,8 @@
 //                 the commit takes longer than the timeout. A repeated key
 //                 is a duplicate once committed (in this process, or in the
 //                 database's ledger across restarts); while the first
-//                 attempt is still in flight it is told to retry later.
+//                 attempt is still in flight, or while the ledger cannot be
+//                 read, it is told to retry later (never stored twice).
 //
 // Keys are idempotency keys (Logplex-Frame-Id, Idempotency-Key); requests
 // without one are simply acknowledged. Thread-safe; one per input.
