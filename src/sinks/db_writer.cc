@@ -64,6 +64,7 @@ void DbWriter::start() {
   next_snapshot_ = now + options_.snapshot_interval;
   next_sweep_ = now;  // sweep once at start-up
   next_key_sweep_ = now;
+  next_ping_ = now + options_.ping_interval;
   thread_ = std::thread([this] { run(); });
 }
 
@@ -89,31 +90,45 @@ uint64_t DbWriter::close(std::chrono::steady_clock::time_point deadline) {
   return lost_rows_.load();
 }
 
+void DbWriter::set_health(const absl::Status& st) {
+  if (st.ok()) {
+    if (!counters_.healthy.exchange(true)) {
+      spdlog::info("database: answers again");
+      std::lock_guard lock(error_mutex_);
+      last_error_.clear();
+    }
+    return;
+  }
+  {
+    std::lock_guard lock(error_mutex_);
+    last_error_ = std::string(st.message());
+  }
+  if (counters_.healthy.exchange(false))
+    spdlog::error("database: {} (retrying)", std::string(st.message()));
+}
+
 bool DbWriter::commit(const RowBatch& rows) {
   auto backoff = std::chrono::milliseconds(50);
   for (;;) {
     const absl::Status st = store_.write(rows);
+    set_health(st);
     if (st.ok()) {
       counters_.rows_written.fetch_add(rows.size(), std::memory_order_relaxed);
       counters_.transactions.fetch_add(1, std::memory_order_relaxed);
-      if (!counters_.healthy.exchange(true)) {
-        spdlog::info("database: writes succeed again");
-        std::lock_guard lock(error_mutex_);
-        last_error_.clear();
-      }
       return true;
     }
     counters_.failures.fetch_add(1, std::memory_order_relaxed);
-    {
-      std::lock_guard lock(error_mutex_);
-      last_error_ = std::string(st.message());
-    }
-    if (counters_.healthy.exchange(false)) spdlog::error("database: {} (retrying)", std::string(st.message()));
     const auto wake = std::chrono::steady_clock::now() + backoff;
     if (steady_ns(wake) > deadline_ns_.load(std::memory_order_acquire)) return false;
     std::this_thread::sleep_until(wake);
     backoff = std::min(backoff * 2, options_.max_backoff);
   }
+}
+
+void DbWriter::ping(std::chrono::steady_clock::time_point now) {
+  if (now < next_ping_) return;
+  next_ping_ = now + options_.ping_interval;
+  set_health(store_.ping());
 }
 
 void DbWriter::periodic(std::chrono::steady_clock::time_point now) {
@@ -144,6 +159,7 @@ void DbWriter::run() {
   for (;;) {
     const auto now = std::chrono::steady_clock::now();
     periodic(now);
+    if (pending.empty() && queue_.size() == 0) ping(now);
     auto wait = options_.batch_timeout;
     if (!pending.empty()) {
       wait = std::max(std::chrono::milliseconds(0),

@@ -12,7 +12,8 @@
 // with a deadline. Meanwhile the queue fills, push() blocks the workers, the
 // ingest queue fills behind them and HTTP answers 429/503 (the queue's policy
 // decides), so the pressure reaches the senders instead of memory. healthy()
-// turns false while commits fail; /readyz and /metrics show it.
+// turns false while commits fail, or while an idle writer's ping (every
+// `ping_interval`) fails; /readyz and /metrics show it.
 //
 // The writer also owns the periodic jobs that touch the database: a metric
 // snapshot every `snapshot_interval` (and a last one at close) and the
@@ -42,6 +43,8 @@ struct DbWriterOptions {
   // Idempotency keys are kept this long (a retry after longer is stored again).
   std::chrono::milliseconds dedupe_window{3600000};
   std::chrono::milliseconds max_backoff{5000};
+  // With nothing to commit, the database is pinged this often (health).
+  std::chrono::milliseconds ping_interval{1000};
 };
 
 struct DbWriterCounters {
@@ -81,6 +84,8 @@ class DbWriter final : public Output {
   // Commits `rows`, retrying; false if the deadline passed first.
   bool commit(const RowBatch& rows);
   void periodic(std::chrono::steady_clock::time_point now);
+  void ping(std::chrono::steady_clock::time_point now);
+  void set_health(const absl::Status& st);
 
   std::string name_;
   RowStore& store_;
@@ -94,7 +99,7 @@ class DbWriter final : public Output {
   std::atomic<size_t> queued_rows_{0};
   mutable std::mutex error_mutex_;
   std::string last_error_;  // guarded by error_mutex_
-  std::chrono::steady_clock::time_point next_snapshot_, next_sweep_, next_key_sweep_;
+  std::chrono::steady_clock::time_point next_snapshot_, next_sweep_, next_key_sweep_, next_ping_;
 };
 
 }  // namespace logstreamer::sinks

@@ -235,6 +235,8 @@ absl::Status PgStore::delete_keys_before(int64_t cutoff_us) {
       .status();
 }
 
+absl::Status PgStore::ping() { return conn_.exec("SELECT 1", "ping").status(); }
+
 absl::StatusOr<bool> PgStore::was_delivered(std::string_view key) {
   std::lock_guard lock(ledger_mutex_);
   const std::string k = pg_text(key);

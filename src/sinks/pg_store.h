@@ -48,6 +48,7 @@ class PgStore final : public RowStore, public EventReader, public DeliveryLedger
   // Drops whole daily partitions (retention is in whole days here).
   absl::Status delete_before(int64_t cutoff_us) override;
   absl::Status delete_keys_before(int64_t cutoff_us) override;
+  absl::Status ping() override;
   absl::StatusOr<bool> was_delivered(std::string_view key) override;
   absl::StatusOr<EventPage> query_events(const EventQuery& q) override;
   // For the start-up line: "schema 1, events up to id N (the last at ...), K idempotency keys".

@@ -21,6 +21,10 @@ class RowStore {
   virtual absl::Status delete_before(int64_t cutoff_us) = 0;
   // Forgets idempotency keys committed before `cutoff_us` (the dedupe window).
   virtual absl::Status delete_keys_before(int64_t /*cutoff_us*/) { return absl::OkStatus(); }
+  // Whether the database answers (reconnecting if need be): the writer asks
+  // when it has nothing to commit, so that health reflects a database that
+  // went away while idle. A local file always answers.
+  virtual absl::Status ping() { return absl::OkStatus(); }
 };
 
 }  // namespace logstreamer::sinks

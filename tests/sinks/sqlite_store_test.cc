@@ -192,6 +192,10 @@ class FlakyStore : public RowStore {
     return absl::OkStatus();
   }
   absl::Status delete_before(int64_t) override { return absl::OkStatus(); }
+  absl::Status ping() override {
+    return reachable ? absl::OkStatus() : absl::UnavailableError("connection refused");
+  }
+  std::atomic<bool> reachable{true};
   std::atomic<int> failures_;
   std::atomic<size_t> written{0}, transactions{0}, snapshots{0};
 };
@@ -231,6 +235,27 @@ TEST(DbWriter, ReportsUnhealthyWhileFailingAndCountsLossAtDeadline) {
   while (w.healthy() && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
   EXPECT_FALSE(w.healthy());
   EXPECT_EQ(w.close(std::chrono::steady_clock::now()), 7u);
+}
+
+// A database that goes away while nothing is written: the idle writer's ping
+// turns it unhealthy (with the reason), and healthy again when it answers.
+TEST(DbWriter, IdlePingReportsADatabaseThatWentAway) {
+  FlakyStore store(0);
+  DbWriterOptions o;
+  o.batch_timeout = std::chrono::milliseconds(5);
+  o.ping_interval = std::chrono::milliseconds(10);
+  DbWriter w("fake", store, o);
+  w.start();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  store.reachable = false;
+  while (w.healthy() && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+  EXPECT_FALSE(w.healthy());
+  EXPECT_EQ(w.last_error(), "connection refused");
+  store.reachable = true;
+  while (!w.healthy() && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+  EXPECT_TRUE(w.healthy());
+  EXPECT_EQ(w.last_error(), "");
+  EXPECT_EQ(w.close(std::chrono::steady_clock::now()), 0u);
 }
 
 }  // namespace
