@@ -15,7 +15,6 @@ the database is checked: every line of every batch answered 2xx is stored,
 and no (frame id, line index) is stored twice. Prints a summary; exits 1 on
 the first broken promise. Bounded: SECONDS of load, 30 s per restart.
 """
-import http.client
 import os
 import random
 import signal
@@ -25,6 +24,8 @@ import subprocess
 import sys
 import threading
 import time
+
+import logplex_client  # beside this script
 
 BIN, WORK, SIG, SECONDS = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
 EXTRA = sys.argv[5:]
@@ -61,17 +62,6 @@ def start():
     return p
 
 
-def body(client, batch):
-    # Today's time: rows older than --retention (by their own time) are
-    # deleted at every start.
-    now = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
-    frames = []
-    for i in range(LINES):
-        msg = f"<190>1 {now} host app web.1 - fid=c{client}-{batch} i={i}\n"
-        frames.append(f"{len(msg.encode())} {msg}")
-    return "".join(frames).encode()
-
-
 acked = set()  # frame ids answered 2xx
 acked_lock = threading.Lock()
 stats = {"posts": 0, "ok": 0, "retries": 0, "duplicates": 0}
@@ -82,26 +72,17 @@ def client(c):
     batch = 0
     while not stop.is_set():
         fid = f"c{c}-{batch}"
-        data = body(c, batch)
+        data = logplex_client.batch(fid, LINES)
         while not stop.is_set():
             stats["posts"] += 1
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=5)
-                conn.request("POST", "/logdrains", data, {
-                    "Content-Type": "application/logplex-1", "Logplex-Frame-Id": fid,
-                    "Logplex-Msg-Count": str(LINES)})
-                resp = conn.getresponse()
-                text = resp.read()
-                conn.close()
-                if 200 <= resp.status < 300:
-                    with acked_lock:
-                        acked.add(fid)
-                    stats["ok"] += 1
-                    if b"duplicate" in text:
-                        stats["duplicates"] += 1
-                    break
-            except (OSError, http.client.HTTPException):
-                pass
+            answer = logplex_client.post(PORT, fid, data, LINES)
+            if answer is not None and 200 <= answer[0] < 300:
+                with acked_lock:
+                    acked.add(fid)
+                stats["ok"] += 1
+                if b"duplicate" in answer[2]:
+                    stats["duplicates"] += 1
+                break
             stats["retries"] += 1
             time.sleep(0.05)
         batch += 1

@@ -11,12 +11,13 @@ WORKDIR/stop exists or after MAX_SECONDS (bounded), then writes
 WORKDIR/senders.json: answers by status, and how many 429/503 answers
 lacked Retry-After. Lines are "fid=FRAME i=INDEX" in the message.
 """
-import http.client
 import json
 import os
 import sys
 import threading
 import time
+
+import logplex_client  # beside this script
 
 PORT, WORK, MAX_SECONDS = int(sys.argv[1]), sys.argv[2], float(sys.argv[3])
 LINES, CLIENTS = 20, 4
@@ -31,34 +32,20 @@ def stopping():
     return time.time() > end or os.path.exists(os.path.join(WORK, "stop"))
 
 
-def body(fid):
-    now = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
-    msgs = [f"<190>1 {now} host app web.1 - fid={fid} i={i}\n" for i in range(LINES)]
-    return "".join(f"{len(m.encode())} {m}" for m in msgs).encode()
-
-
 def client(c):
     global no_retry_after
     batch = 0
     while not stopping():
         fid = f"c{c}-{batch}"
-        data = body(fid)
+        data = logplex_client.batch(fid, LINES)
         while not stopping():
             status = "error"
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=5)
-                conn.request("POST", "/logdrains", data, {
-                    "Content-Type": "application/logplex-1", "Logplex-Frame-Id": fid,
-                    "Logplex-Msg-Count": str(LINES)})
-                resp = conn.getresponse()
-                resp.read()
-                conn.close()
-                status = str(resp.status)
-                if resp.status in (429, 503) and resp.getheader("Retry-After") is None:
+            answer = logplex_client.post(PORT, fid, data, LINES)
+            if answer is not None:
+                status = str(answer[0])
+                if answer[0] in (429, 503) and answer[1] is None:
                     with lock:
                         no_retry_after += 1
-            except (OSError, http.client.HTTPException):
-                pass
             with lock:
                 codes[status] = codes.get(status, 0) + 1
                 if status.startswith("2"):
