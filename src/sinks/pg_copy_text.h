@@ -25,4 +25,35 @@ void append_copy_double(std::string& out, double v);
 // query parameters.
 std::string pg_text(std::string_view v);
 
+// One row of COPY text: fields in order, tabs between them, a newline at
+// end(). Absent values (`present` false) are NULL.
+class CopyRow {
+ public:
+  explicit CopyRow(std::string& out) : out_(out) {}
+  CopyRow& text(std::string_view v, bool null_if_empty = true) {
+    separate();
+    append_copy_text(out_, v, null_if_empty);
+    return *this;
+  }
+  CopyRow& integer(int64_t v, bool present = true) {
+    separate();
+    present ? append_copy_int(out_, v) : append_copy_null(out_);
+    return *this;
+  }
+  CopyRow& real(double v, bool present = true) {
+    separate();
+    present ? append_copy_double(out_, v) : append_copy_null(out_);
+    return *this;
+  }
+  void end() { out_.push_back('\n'); }
+
+ private:
+  void separate() {
+    if (!first_) out_.push_back('\t');
+    first_ = false;
+  }
+  std::string& out_;
+  bool first_ = true;
+};
+
 }  // namespace logstreamer::sinks

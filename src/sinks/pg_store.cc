@@ -36,24 +36,17 @@ std::string events_copy_data(const std::vector<EventRow>& events) {
   out.reserve(bytes);
   for (const uint32_t i : time_order(events)) {
     const EventRow& e = events[i];
-    append_copy_int(out, e.time_us);
-    out.push_back('\t');
-    append_copy_int(out, e.received_us);
-    out.push_back('\t');
-    out.append(parse::level_name(e.level));
-    out.push_back('\t');
-    append_copy_text(out, e.service, true);
-    out.push_back('\t');
-    append_copy_text(out, e.host, true);
-    out.push_back('\t');
-    append_copy_text(out, e.dyno, true);
-    out.push_back('\t');
-    out.append(parse::format_name(e.format));
-    out.push_back('\t');
-    append_copy_text(out, e.message, false);
-    out.push_back('\t');
-    append_copy_text(out, e.fields, true);
-    out.push_back('\n');
+    CopyRow(out)
+        .integer(e.time_us)
+        .integer(e.received_us)
+        .text(parse::level_name(e.level))
+        .text(e.service)
+        .text(e.host)
+        .text(e.dyno)
+        .text(parse::format_name(e.format))
+        .text(e.message, /*null_if_empty=*/false)
+        .text(e.fields)
+        .end();
   }
   return out;
 }
@@ -63,38 +56,18 @@ std::string requests_copy_data(const std::vector<RequestRow>& requests) {
   out.reserve(requests.size() * 160);
   for (const uint32_t i : time_order(requests)) {
     const RequestRow& r = requests[i];
-    append_copy_int(out, r.time_us);
-    out.push_back('\t');
-    append_copy_text(out, r.method, true);
-    out.push_back('\t');
-    append_copy_text(out, r.path, true);
-    out.push_back('\t');
-    if (r.status > 0)
-      append_copy_int(out, r.status);
-    else
-      append_copy_null(out);
-    out.push_back('\t');
-    if (r.connect_ms >= 0)
-      append_copy_double(out, r.connect_ms);
-    else
-      append_copy_null(out);
-    out.push_back('\t');
-    if (r.service_ms >= 0)
-      append_copy_double(out, r.service_ms);
-    else
-      append_copy_null(out);
-    out.push_back('\t');
-    if (r.bytes >= 0)
-      append_copy_int(out, r.bytes);
-    else
-      append_copy_null(out);
-    out.push_back('\t');
-    append_copy_text(out, r.dyno, true);
-    out.push_back('\t');
-    append_copy_text(out, r.request_id, true);
-    out.push_back('\t');
-    append_copy_text(out, r.client_ip, true);
-    out.push_back('\n');
+    CopyRow(out)
+        .integer(r.time_us)
+        .text(r.method)
+        .text(r.path)
+        .integer(r.status, r.status > 0)
+        .real(r.connect_ms, r.connect_ms >= 0)
+        .real(r.service_ms, r.service_ms >= 0)
+        .integer(r.bytes, r.bytes >= 0)
+        .text(r.dyno)
+        .text(r.request_id)
+        .text(r.client_ip)
+        .end();
   }
   return out;
 }

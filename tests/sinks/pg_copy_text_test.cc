@@ -51,6 +51,20 @@ TEST(PgCopyText, NumbersReadBack) {
   EXPECT_EQ(out, "-1705744800000000 0.1 30001");
 }
 
+TEST(PgCopyText, RowsSeparateFieldsAndWriteNullsForAbsentValues) {
+  std::string out;
+  CopyRow(out)
+      .integer(7)
+      .text("")
+      .text("a\tb", false)
+      .real(1.5)
+      .integer(-1, false)
+      .real(0, false)
+      .end();
+  CopyRow(out).text("x").end();
+  EXPECT_EQ(out, "7\t\\N\ta\\tb\t1.5\t\\N\t\\N\nx\n");
+}
+
 TEST(PgPartitions, DaysAreUtcAndFloorBeforeEpoch) {
   EXPECT_EQ(day_of(0), 0);
   EXPECT_EQ(day_of(kUsPerDay - 1), 0);
