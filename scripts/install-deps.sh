@@ -14,6 +14,8 @@ packages=(
   libboost-dev libssl-dev libtomlplusplus-dev libsqlite3-dev sqlite3
   # PostgreSQL: the client library serve links, and the server its tests start
   libpq-dev postgresql
+  # NATS JetStream (serve --bus): the C client, and the server its tests start
+  libnats-dev nats-server
   # serve's tests and benchmarks: HTTP client, promtool, load generator, a
   # baseline server, the dashboard's browser test and its npm packages
   curl prometheus wrk nginx-light chromium openssl

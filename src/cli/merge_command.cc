@@ -7,9 +7,9 @@
 
 #include <fmt/format.h>
 
-#include "cli/summary_reader.h"
 #include "sinks/console_report.h"
 #include "sinks/summary_json.h"
+#include "sinks/summary_reader.h"
 
 namespace logstreamer::cli {
 
@@ -32,7 +32,7 @@ int run_merge(const MergeOptions& o) {
   report.command =
       fmt::format("merge of {} {}", o.files.size(), o.files.size() == 1 ? "summary" : "summaries");
   for (const auto& path : o.files) {
-    auto loaded = read_summary_json(path, static_cast<uint32_t>(report.inputs.size()));
+    auto loaded = sinks::read_summary_json(path, static_cast<uint32_t>(report.inputs.size()));
     if (!loaded.ok()) {
       fmt::print(stderr, "logstreamer: cannot read {}: {}\n", path, std::string(loaded.status().message()));
       return 2;

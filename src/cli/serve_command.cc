@@ -11,7 +11,9 @@
 #include <malloc.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
+#include "bus/bus_node.h"
 #include "cli/serve_outputs.h"
 #include "core/signal_watcher.h"
 #include "engine/ingest_pipeline.h"
@@ -54,6 +56,40 @@ int64_t unix_now_s() {
 
 bool is_loopback(const std::string& host) { return host.rfind("127.", 0) == 0 || host == "::1"; }
 
+// A node's name is one token of a NATS subject: no '.', '*', '>' or blanks.
+std::string subject_token(std::string name) {
+  for (char& c : name) {
+    if (c == '.' || c == '*' || c == '>' || c == ' ' || c == '\t') c = '_';
+  }
+  return name;
+}
+
+std::string default_node_name() {
+  char host[256] = {0};
+  if (gethostname(host, sizeof(host) - 1) != 0) std::snprintf(host, sizeof(host), "node");
+  return fmt::format("{}-{}", host, getpid());
+}
+
+absl::StatusOr<std::unique_ptr<bus::BusNode>> connect_bus(const ServeConfig& cfg) {
+  bus::BusNodeOptions bo;
+  bo.bus.servers = cfg.bus;
+  bo.bus.stream = cfg.bus_stream;
+  bo.bus.replicas = static_cast<int64_t>(cfg.bus_replicas);
+  bo.bus.max_age = cfg.bus_max_age;
+  bo.bus.max_bytes = static_cast<int64_t>(cfg.bus_max_bytes);
+  bo.bus.ack_wait = cfg.bus_ack_wait;
+  bo.bus.max_ack_pending = static_cast<int64_t>(cfg.bus_max_ack_pending);
+  bo.bus.node = cfg.node;
+  bo.role = cfg.role == "ingest"    ? bus::Role::kIngest
+            : cfg.role == "process" ? bus::Role::kProcess
+                                    : bus::Role::kAll;
+  if (cfg.db.rfind("postgres", 0) == 0) bo.db_url = cfg.db;
+  bo.source_names = server::http_input_names();
+  // The publisher holds at most what the ingest queue would have.
+  bo.publisher.max_inflight_bytes = std::min<size_t>(cfg.queue_bytes, 256u << 20);
+  return bus::BusNode::connect(std::move(bo));
+}
+
 }  // namespace
 
 CLI::App* add_serve_command(CLI::App& app, ServeFlags& flags) {
@@ -72,6 +108,7 @@ int run_serve(const ServeFlags& flags) {
     error_line(std::string(st.message()));
     return 2;
   }
+  cfg.node = subject_token(cfg.node.empty() ? default_node_name() : cfg.node);
   const size_t colon = cfg.listen.rfind(':');
   std::string host = cfg.listen.substr(0, colon);
   if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
@@ -100,6 +137,19 @@ int run_serve(const ServeFlags& flags) {
   }
   ServeOutputs& outputs = *built;
 
+  // A node of a cluster (--bus): the bus must answer, and its stream be as
+  // configured, before anything is accepted.
+  std::unique_ptr<bus::BusNode> bus_node;
+  if (!cfg.bus.empty()) {
+    auto connected = connect_bus(cfg);
+    if (!connected.ok()) {
+      error_line("bus: " + std::string(connected.status().message()));
+      return 2;
+    }
+    bus_node = std::move(*connected);
+  }
+  const bool processes_here = bus_node == nullptr || bus_node->processes();
+
   engine::IngestOptions io;
   io.queue_lines = cfg.queue_lines;
   io.queue_bytes = cfg.queue_bytes;
@@ -109,7 +159,9 @@ int run_serve(const ServeFlags& flags) {
   io.slow_ms = static_cast<double>(cfg.slow_request.count());
   io.high_water = cfg.high_water;
   io.source_names = server::http_input_names();
-  engine::IngestPipeline pipeline(io, outputs.sinks());
+  io.claim_parts = bus_node != nullptr && bus_node->processes();
+  engine::IngestPipeline pipeline(
+      io, processes_here ? outputs.sinks() : std::vector<sinks::RowSink*>{});
 
   server::AlertRules rules;
   rules.error_rate_warning = cfg.alert_error_rate_warning;
@@ -129,7 +181,8 @@ int run_serve(const ServeFlags& flags) {
   ao.ack = cfg.ack == "commit" ? server::AckMode::kCommit : server::AckMode::kQueued;
   ao.ack_timeout = cfg.ack_timeout;
   server::ApiHandler handler(
-      {&pipeline, &alerts, outputs.list(), outputs.events.get(), outputs.ledger.get(), nullptr},
+      {&pipeline, &alerts, outputs.list(), outputs.events.get(), outputs.ledger.get(), nullptr,
+       bus_node.get(), bus_node != nullptr ? bus_node->intake() : nullptr},
       creds, ao);
   handler_ptr = &handler;
 
@@ -164,6 +217,13 @@ int run_serve(const ServeFlags& flags) {
   const auto started = std::chrono::steady_clock::now();
   pipeline.start();
   for (sinks::Output* o : outputs.list()) o->start();
+  if (bus_node != nullptr) {
+    bus_node->set_http_address(address);
+    if (auto st = bus_node->start(pipeline, outputs.ledger.get()); !st.ok()) {
+      error_line("bus: " + std::string(st.message()));
+      return 2;
+    }
+  }
   // As many I/O threads as cores: measured 1.25x the lines/s of half as many (docs/PERFORMANCE.md).
   const size_t io_threads = cfg.io_threads > 0 ? cfg.io_threads : cores;
   http->start(io_threads);
@@ -172,9 +232,14 @@ int run_serve(const ServeFlags& flags) {
       "logstreamer serve: listening on {}://{} (db: {}, ack: {}, workers {}-{}, queue {} lines, "
       "policy {})\n",
       tls ? "https" : "http", address,
-      outputs.outputs.empty() ? std::string("none") : describe_db(cfg.db), cfg.ack,
-      io.workers.min_workers, io.workers.max_workers, cfg.queue_lines,
+      outputs.outputs.empty() && outputs.events == nullptr ? std::string("none")
+                                                           : describe_db(cfg.db),
+      cfg.ack, io.workers.min_workers, io.workers.max_workers, cfg.queue_lines,
       core::policy_name(cfg.policy));
+  if (bus_node != nullptr) {
+    fmt::print(stderr, "logstreamer serve: node {} (role {}) on the bus {}, stream {}\n", cfg.node,
+               cfg.role, fmt::join(cfg.bus, ","), cfg.bus_stream);
+  }
   if (!cfg.ready_file.empty()) {
     // Written whole, then renamed: a watcher never reads half an address.
     const std::string tmp = cfg.ready_file + ".tmp";
@@ -214,12 +279,17 @@ int run_serve(const ServeFlags& flags) {
   http->stop_accepting();
   if (!http->wait_idle(deadline)) spdlog::warn("serve: connections still open at the shutdown deadline");
   http->stop();
+  if (bus_node != nullptr) {
+    bus_node->close_intake(deadline);  // the last publishes' acks
+    bus_node->stop_consumer();         // no more fetches; what was fetched drains below
+  }
   pipeline.close();
   uint64_t lost = 0, stored = 0;
   for (sinks::Output* o : outputs.list()) {
     lost += o->close(deadline + std::chrono::seconds(5));
     stored += o->probe().rows_written;
   }
+  if (bus_node != nullptr) bus_node->stop();  // after the commits: their acks went out
 
   aggregate::Summary summary = pipeline.summary();
   sinks::RunReport report;

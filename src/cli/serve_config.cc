@@ -206,6 +206,50 @@ const std::vector<Setting>& settings() {
                  &ServeConfig::shutdown_timeout),
       string_setting("ready_file", "Write the bound address here once listening",
                      &ServeConfig::ready_file),
+      {"bus",
+       "NATS servers of a JetStream cluster, nats://host:port (repeatable, or comma-separated): "
+       "run as a node of a cluster (docs/SCALING.md); none: a single process",
+       true,
+       [](ServeConfig& c, const std::string& v) {
+         std::string_view rest = v;
+         while (!rest.empty()) {
+           const size_t comma = rest.find(',');
+           const std::string url(rest.substr(0, comma));
+           rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+           if (url.empty()) continue;
+           if (url.rfind("nats://", 0) != 0 && url.rfind("tls://", 0) != 0) {
+             return fmt::format("expected nats://host:port, got '{}'", url);
+           }
+           c.bus.push_back(url);
+         }
+         return std::string{};
+       },
+       [](const ServeConfig&) { return std::string{}; }},
+      {"role", "With --bus: ingest (HTTP to the bus), process (bus to the database) or all (both)",
+       false,
+       [](ServeConfig& c, const std::string& v) {
+         if (v != "ingest" && v != "process" && v != "all")
+           return fmt::format("expected ingest, process or all, got '{}'", v);
+         c.role = v;
+         return std::string{};
+       },
+       [](const ServeConfig& c) { return c.role; }},
+      string_setting("bus_stream", "With --bus: the JetStream stream's name",
+                     &ServeConfig::bus_stream),
+      size_setting("bus_replicas", "With --bus: the stream's replicas (3 survives one server)",
+                   &ServeConfig::bus_replicas, 1),
+      ms_setting("bus_max_age", "With --bus: messages older than this leave the stream unprocessed",
+                 &ServeConfig::bus_max_age),
+      bytes_setting("bus_max_bytes", "With --bus: the stream's size; full, senders get 503",
+                    &ServeConfig::bus_max_bytes),
+      ms_setting("bus_ack_wait",
+                 "With --bus: a message unacknowledged this long goes to another processor",
+                 &ServeConfig::bus_ack_wait),
+      size_setting("bus_max_ack_pending",
+                   "With --bus: messages all processors may hold unacknowledged",
+                   &ServeConfig::bus_max_ack_pending, 1),
+      string_setting("node", "With --bus: this node's name (default: host name and port)",
+                     &ServeConfig::node),
   };
   return table;
 }
@@ -237,6 +281,7 @@ void clear_list(ServeConfig& c, const std::string& key) {
   if (key == "token") c.token.clear();
   if (key == "drain_token") c.drain_token.clear();
   if (key == "api_key") c.api_key.clear();
+  if (key == "bus") c.bus.clear();
 }
 
 absl::Status apply_toml(const std::string& path, ServeConfig& c) {
@@ -318,6 +363,37 @@ void add_serve_flags(CLI::App& cmd, ServeFlags& flags) {
   }
 }
 
+namespace {
+
+// --bus and what goes with it: every node shares one PostgreSQL.
+absl::Status check_bus(const ServeConfig& c, bool has_db) {
+  const bool postgres = c.db.rfind("postgres://", 0) == 0 || c.db.rfind("postgresql://", 0) == 0;
+  if (c.bus.empty()) {
+    if (c.role != "all")
+      return absl::InvalidArgumentError("key 'role': needs --bus (the cluster's NATS servers)");
+    return absl::OkStatus();
+  }
+  if (c.role != "ingest" && !postgres) {
+    return absl::InvalidArgumentError(
+        "keys 'bus' and 'db': a processor (--role process or all) stores into PostgreSQL shared by "
+        "every node: --db postgres://user:pass@host:port/db");
+  }
+  if (c.role == "ingest" && has_db && !postgres) {
+    return absl::InvalidArgumentError(
+        "keys 'bus' and 'db': an ingest node reads the cluster's PostgreSQL (--db postgres://...) "
+        "or "
+        "none (--db none)");
+  }
+  if (c.ack == "queued") {
+    return absl::InvalidArgumentError(
+        "keys 'bus' and 'ack': with --bus a request is answered once the bus stored it (ack "
+        "commit)");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::Status resolve_serve_config(const ServeFlags& flags, ServeConfig& out) {
   // Platform convention (Heroku and others): PORT names the port, on every
   // interface. Applied first, so a listen address from the file, the
@@ -370,7 +446,8 @@ absl::Status resolve_serve_config(const ServeFlags& flags, ServeConfig& out) {
                                                   out.max_workers, out.min_workers));
   }
   const bool has_db = !out.db.empty() && out.db != "none";
-  if (out.ack.empty()) out.ack = has_db ? "commit" : "queued";
+  if (auto st = check_bus(out, has_db); !st.ok()) return st;
+  if (out.ack.empty()) out.ack = has_db || !out.bus.empty() ? "commit" : "queued";
   if (out.ack == "commit" && !has_db) {
     return absl::InvalidArgumentError(
         "key 'ack': commit needs a database (--db); with --db none use --ack queued");

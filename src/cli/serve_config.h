@@ -53,6 +53,16 @@ struct ServeConfig {
   size_t dedupe_ids = 100000;
   std::chrono::milliseconds shutdown_timeout{30000};
   std::string ready_file;  // written with the bound address once listening
+  // A cluster over NATS JetStream (docs/SCALING.md); `bus` empty: one process.
+  std::vector<std::string> bus;  // nats://host:port of the cluster's servers
+  std::string role = "all";      // ingest, process or all
+  std::string bus_stream = "LOGS";
+  size_t bus_replicas = 1;
+  std::chrono::milliseconds bus_max_age{24LL * 3600 * 1000};
+  size_t bus_max_bytes = 1u << 30;
+  std::chrono::milliseconds bus_ack_wait{30000};
+  size_t bus_max_ack_pending = 2000;
+  std::string node;  // this node's name on the bus; empty: host name and port
 };
 
 // Registers the flags of every setting on `cmd`; `raw` receives what was

@@ -62,9 +62,22 @@ absl::Status add_postgres(const ServeConfig& cfg, const std::function<std::strin
   // a month with --retention 0; older rows go to the default partition.
   const auto hours = std::chrono::duration_cast<std::chrono::hours>(cfg.retention).count();
   writer_opts.partition_days_back = hours > 0 ? (hours + 23) / 24 + 1 : 31;
+  writer_opts.node = cfg.node;
+  sinks::PgStoreOptions reader_opts;
+  if (!cfg.bus.empty() && cfg.role == "ingest") {
+    // An ingest node of a cluster stores nothing itself: it reads the
+    // processors' rows (/api/events) and committed keys (retries).
+    reader_opts.reconnect_gap = std::chrono::milliseconds(1000);
+    auto reader = sinks::PgStore::open(cfg.db, sinks::PgStore::Role::kReader, reader_opts);
+    if (!reader.ok()) return reader.status();
+    auto ledger = sinks::PgStore::open(cfg.db, sinks::PgStore::Role::kReader, reader_opts);
+    if (!ledger.ok()) return ledger.status();
+    out.events = std::move(*reader);
+    out.ledger = std::move(*ledger);
+    return absl::OkStatus();
+  }
   auto store = sinks::PgStore::open(cfg.db, sinks::PgStore::Role::kWriter, writer_opts);
   if (!store.ok()) return store.status();
-  sinks::PgStoreOptions reader_opts;
   reader_opts.reconnect_gap = std::chrono::milliseconds(1000);
   auto reader = sinks::PgStore::open(cfg.db, sinks::PgStore::Role::kReader, reader_opts);
   if (!reader.ok()) return reader.status();

@@ -146,10 +146,19 @@ void IngestPipeline::process(const std::vector<IngestBatch>& round, WorkerState&
   parse::LogRecord rec;
   {
     std::lock_guard lock(state.mutex);  // uncontended but for /api/summary readers
-    aggregate::Summary& summary = state.summary;
     for (const IngestBatch& batch : round) {
       const std::string_view text = batch.text.text();
       const auto source_id = static_cast<uint32_t>(batch.source);
+      // A bus processor summarises each message on its own: the summary is
+      // stored with the message's rows, and only if its claim succeeds.
+      std::shared_ptr<aggregate::Summary> own;
+      if (options_.claim_parts) {
+        own = std::make_shared<aggregate::Summary>();
+        rows.parts.push_back({batch.ack != nullptr ? batch.ack->key() : std::string(),
+                              static_cast<uint32_t>(rows.events.size()), 0,
+                              static_cast<uint32_t>(rows.requests.size()), 0, nullptr});
+      }
+      aggregate::Summary& summary = own != nullptr ? *own : state.summary;
       parse::for_each_line(
           text, options_.max_line_bytes, parser, text.data() + text.size(), rec,
           [&](const parse::LogRecord& r, std::string_view line, uint64_t) {
@@ -174,6 +183,13 @@ void IngestPipeline::process(const std::vector<IngestBatch>& round, WorkerState&
             ++by_reason[static_cast<size_t>(why)];
           });
       summary.end_batch();  // pending messages point into this batch
+      if (own != nullptr) {
+        name_samples(*own);
+        sinks::ClaimPart& part = rows.parts.back();
+        part.events_end = static_cast<uint32_t>(rows.events.size());
+        part.requests_end = static_cast<uint32_t>(rows.requests.size());
+        part.summary = std::move(own);
+      }
     }
   }  // the summary's lock: not held while the sink may block
   windows_.merge(slot);
@@ -208,17 +224,22 @@ aggregate::Summary IngestPipeline::summary() const {
     std::lock_guard state_lock(s->mutex);
     out.merge(s->summary);
   }
+  name_samples(out);
+  return out;
+}
+
+void IngestPipeline::name_samples(aggregate::Summary& summary) const {
   // Samples name the request they came in (there is no file, and no ledger:
-  // a request's lines are numbered within it).
-  for (auto& s : out.samples.samples()) {
+  // a request's lines are numbered within it); a bus message is named by its
+  // stream sequence.
+  for (auto& s : summary.samples.samples()) {
     const size_t source = s.position.source_id;
     s.file = fmt::format(
-        "{} request {}",
+        "{} {} {}",
         source < options_.source_names.size() ? options_.source_names[source] : "unknown",
-        s.position.batch_seq);
+        options_.claim_parts ? "message" : "request", s.position.batch_seq);
     s.line = s.position.line_in_batch + 1;
   }
-  return out;
 }
 
 double IngestPipeline::processing_rate() const {

@@ -31,6 +31,7 @@
 #include "core/delivery_ack.h"
 #include "core/scaling_adapters.h"
 #include "core/worker_pool.h"
+#include "engine/batch_intake.h"
 #include "parse/format.h"
 #include "parse/parse_error.h"
 #include "sinks/row_sink.h"
@@ -67,6 +68,11 @@ struct IngestOptions {
   size_t max_line_bytes = 64 * 1024;
   double slow_ms = 1000;  // a request slower than this counts as slow
   double high_water = 0.8;  // /readyz is not ready above this queue usage
+  // A bus processor (serve --bus): each batch is one bus message, summarised
+  // on its own and handed to the outputs as a sinks::ClaimPart (its rows,
+  // its key, its summary), so a database stores a message and its counts
+  // once across processors. The workers' own summaries stay empty.
+  bool claim_parts = false;
 };
 
 struct IngestCounters {
@@ -80,7 +86,7 @@ struct IngestCounters {
   std::atomic<uint64_t> processed_batches{0};
 };
 
-class IngestPipeline {
+class IngestPipeline final : public BatchIntake {
  public:
   // `sinks`: where each round's rows go, in order (serve's outputs); none:
   // rows are not built at all.
@@ -93,7 +99,7 @@ class IngestPipeline {
   // kAccepted: the batch will be processed. kRejected: the queue is full
   // (answer 429/503). kDroppedNewest: the drop policy threw it away (counted).
   // kClosed: shutting down (answer 503).
-  core::OfferResult offer(IngestBatch batch);
+  core::OfferResult offer(IngestBatch batch) override;
   // A line refused before the queue (bad framing, invalid NDJSON, too long):
   // counted and sampled with the parsed lines' malformed ones.
   void add_malformed(IngestSource source, uint64_t request_seq, uint64_t line_index, parse::ParseError why,
@@ -129,6 +135,8 @@ class IngestPipeline {
   // A worker borrows a state for its life and gives it back when it retires,
   // so autoscaling up and down reuses states instead of piling them up.
   WorkerState* acquire_state();
+  // Names malformed samples after the request (or bus message) they came in.
+  void name_samples(aggregate::Summary& summary) const;
   void release_state(WorkerState* state);
 
   IngestOptions options_;

@@ -31,6 +31,7 @@ ApiHandler::ApiHandler(ApiDeps deps, Credentials creds, ApiOptions options)
       started_unix_s_(core::unix_now_us() / 1000000) {
   InputContext ctx;
   ctx.pipeline = deps_.pipeline;
+  ctx.intake = deps_.intake != nullptr ? deps_.intake : deps_.pipeline;
   ctx.gate = this;
   ctx.auth = &auth_;
   ctx.max_line_bytes = options_.max_line_bytes;
@@ -82,8 +83,14 @@ void ApiHandler::build_routes() {
                        res.prepare_payload();
                        return {std::move(res), std::nullopt};
                      }});
-  routes_.push_back(
-      {"/api/summary", V::get, Access::kReader, api, json([this] { return summary_json(); })});
+  routes_.push_back({"/api/summary", V::get, Access::kReader, api, [this](Request& req) -> Reply {
+                       auto body = summary_json();
+                       if (!body.ok()) {
+                         return retry_reply(http::status::service_unavailable,
+                                            std::string(body.status().message()), req.version(), 1);
+                       }
+                       return {json_reply(http::status::ok, *body, req.version()), std::nullopt};
+                     }});
   routes_.push_back(
       {"/api/stats", V::get, Access::kReader, api, json([this] { return stats_json(); })});
   routes_.push_back(
@@ -126,6 +133,11 @@ Reply ApiHandler::route(Request& req, size_t& endpoint) {
       if (auto denied = check_reader(req)) return *denied;
     } else if (r.access == Access::kWriter) {
       if (auto denied = check_writer(req)) return *denied;
+      if (deps_.bus != nullptr) {
+        if (auto why = deps_.bus->refuses_writes()) {
+          return error_reply(http::status::service_unavailable, *why, v);
+        }
+      }
       if (auto busy = check_storage(v)) return *busy;
     }
     return r.run(req);
@@ -235,6 +247,9 @@ bool ApiHandler::ready(std::string& why) const {
     reasons.push_back(fmt::format("queue {:.0f}% full (high-water mark {:.0f}%)", usage * 100,
                                   deps_.pipeline->options().high_water * 100));
   }
+  if (deps_.bus != nullptr) {
+    if (auto why = deps_.bus->not_ready()) reasons.push_back(*why);
+  }
   for (const sinks::Output* o : deps_.outputs) {
     if (o->healthy()) continue;
     const std::string detail = o->last_error();
@@ -252,8 +267,16 @@ std::vector<std::string> ApiHandler::input_routes() const {
   return routes;
 }
 
-std::string ApiHandler::summary_json() const {
-  aggregate::Summary summary = deps_.pipeline->summary();
+absl::StatusOr<std::string> ApiHandler::summary_json() const {
+  aggregate::Summary summary;
+  if (deps_.bus != nullptr) {
+    // The cluster's: what every processor committed.
+    auto cluster = deps_.bus->cluster_summary();
+    if (!cluster.ok()) return cluster.status();
+    summary = std::move(*cluster);
+  } else {
+    summary = deps_.pipeline->summary();
+  }
   sinks::RunReport report;
   report.summary = &summary;
   report.inputs = input_routes();

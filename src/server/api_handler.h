@@ -32,6 +32,7 @@
 #include "engine/ingest_pipeline.h"
 #include "server/alerts.h"
 #include "server/auth.h"
+#include "server/bus_view.h"
 #include "server/http_server.h"
 #include "server/http_util.h"
 #include "server/inputs/http_input.h"
@@ -61,6 +62,11 @@ struct ApiDeps {
   sinks::EventReader* events = nullptr;  // for /api/events; null: 404
   sinks::DeliveryLedger* ledger = nullptr;  // committed idempotency keys; null: none
   const ServerCounters* server = nullptr;
+  // serve --bus: the cluster around this node; null: a single process.
+  BusView* bus = nullptr;
+  // Where the inputs hand accepted batches; null: `pipeline` (an ingest
+  // node of a cluster publishes them to the bus instead).
+  engine::BatchIntake* intake = nullptr;
 };
 
 class ApiHandler final : public Handler, public IntakeGate {
@@ -72,7 +78,8 @@ class ApiHandler final : public Handler, public IntakeGate {
 
   std::string stats_json() const;
   std::string metrics_text() const;
-  std::string summary_json() const;
+  // This node's summary, or the cluster's (serve --bus); an error when that cannot be read.
+  absl::StatusOr<std::string> summary_json() const;
   // /readyz's verdict; `why` lists the reasons when not ready.
   bool ready(std::string& why) const;
   void set_draining() { draining_.store(true); }

@@ -140,6 +140,7 @@ std::string ApiHandler::metrics_text() const {
   p.family("process_start_time_seconds", "gauge", "Start time of the process since unix epoch in seconds.");
   p.sample("", ps.start_time_seconds);
   p.gauge("process_threads", "Threads of the process.", static_cast<double>(ps.threads));
+  if (deps_.bus != nullptr) deps_.bus->write_metrics(p);
   return p.str();
 }
 

@@ -215,6 +215,7 @@ std::string ApiHandler::stats_json() const {
         .end_object();
   }
   w.end_array();
+  if (deps_.bus != nullptr) w.key("bus").raw(deps_.bus->stats_json());
   w.end_object();
   return w.str();
 }

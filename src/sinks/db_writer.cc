@@ -20,9 +20,18 @@ void append(RowBatch& into, RowBatch&& from, size_t reserve_rows) {
     into.events.reserve(reserve_rows);
     into.requests.reserve(reserve_rows / 2);
   }
+  const auto events_at = static_cast<uint32_t>(into.events.size());
+  const auto requests_at = static_cast<uint32_t>(into.requests.size());
   std::move(from.events.begin(), from.events.end(), std::back_inserter(into.events));
   std::move(from.requests.begin(), from.requests.end(), std::back_inserter(into.requests));
   std::move(from.acks.begin(), from.acks.end(), std::back_inserter(into.acks));
+  for (ClaimPart& part : from.parts) {
+    part.events_begin += events_at;
+    part.events_end += events_at;
+    part.requests_begin += requests_at;
+    part.requests_end += requests_at;
+    into.parts.push_back(std::move(part));
+  }
 }
 
 void release_all(const RowBatch& rows, bool committed) {

@@ -60,11 +60,15 @@ std::string_view unquote(std::string_view v) {
 
 }  // namespace
 
+// A part's summary of a hundred lines or so, roughly (its maps and template counter).
+constexpr size_t kClaimPartBytes = 64 * 1024;
+
 size_t RowBatch::approx_bytes() const {
   size_t n = 0;
   for (const EventRow& e : events) {
     n += sizeof(EventRow) + e.service.size() + e.host.size() + e.dyno.size() + e.message.size() + e.fields.size();
   }
+  n += parts.size() * kClaimPartBytes;
   for (const RequestRow& r : requests) {
     n += sizeof(RequestRow) + r.method.size() + r.path.size() + r.dyno.size() + r.request_id.size() +
          r.client_ip.size();

@@ -3,10 +3,12 @@
 // LogRecord (views into a batch), rows own their text, so they can wait in
 // the writer's queue after the batch is gone.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "aggregate/summary.h"
 #include "core/delivery_ack.h"
 #include "parse/log_record.h"
 
@@ -30,6 +32,17 @@ struct RequestRow {
   std::string dyno, request_id, client_ip;
 };
 
+// Bus processors (serve --bus): the rows of one bus message and its summary,
+// kept apart so that a message another processor already stored (a
+// redelivery) is left out of a transaction whole: rows and summary. `key`
+// is claimed in the ledger in the same transaction as the rows.
+struct ClaimPart {
+  std::string key;
+  uint32_t events_begin = 0, events_end = 0;  // [begin, end) of RowBatch::events
+  uint32_t requests_begin = 0, requests_end = 0;
+  std::shared_ptr<const aggregate::Summary> summary;  // the message's lines, summarised
+};
+
 struct RowBatch {
   std::vector<EventRow> events;
   std::vector<RequestRow> requests;
@@ -38,6 +51,9 @@ struct RowBatch {
   // stores their keys in the same transaction. A batch may carry acks and no
   // rows (a request whose lines were all malformed still gets its answer).
   std::vector<core::AckPtr> acks;
+  // Set by bus processors only: every row belongs to one part, and the
+  // parts' keys (not the acks') are the ones stored.
+  std::vector<ClaimPart> parts;
   size_t size() const { return events.size() + requests.size(); }  // rows
   // Memory held, roughly: the text plus a fixed cost per row (for queue bounds).
   size_t approx_bytes() const;

@@ -60,6 +60,16 @@ CREATE TABLE IF NOT EXISTS delivered (
 );
 CREATE INDEX IF NOT EXISTS delivered_time ON delivered(time_us);
 )sql",
+    // 2: bus processors' summaries (serve --bus), one row per transaction
+    // of rows, merged by /api/summary and compacted now and then.
+    R"sql(
+CREATE TABLE IF NOT EXISTS summary_parts (
+  id      bigserial PRIMARY KEY,
+  node    text NOT NULL,
+  time_us bigint NOT NULL,
+  summary text NOT NULL
+);
+)sql",
 };
 static_assert(std::size(kMigrations) == kPgSchemaVersion, "one migration per schema version");
 

@@ -25,7 +25,7 @@
 
 namespace logstreamer::sinks {
 
-inline constexpr int kPgSchemaVersion = 1;
+inline constexpr int kPgSchemaVersion = 2;
 inline constexpr int64_t kUsPerDay = int64_t{86400} * 1000000;
 // The tables split by day.
 inline constexpr const char* kPartitionedTables[] = {"events", "http_requests"};

@@ -10,6 +10,7 @@
 #include "parse/format.h"
 #include "parse/level.h"
 #include "parse/timestamp.h"
+#include "sinks/pg_claims.h"
 #include "sinks/pg_copy_text.h"
 #include "sinks/pg_schema.h"
 
@@ -134,18 +135,39 @@ absl::Status PgStore::write_once(const RowBatch& rows) {
   const std::string token = token_prefix_ + std::to_string(next_token_++);
   if (auto r = conn_.exec("BEGIN", "begin"); !r.ok()) return r.status();
   auto body = [&]() -> absl::Status {
-    if (!rows.events.empty()) {
+    // Bus processors: only the messages this transaction claims are stored.
+    const RowBatch* store = &rows;
+    RowBatch claimed_only;
+    aggregate::Summary merged;
+    size_t claimed_parts = 0;
+    if (!rows.parts.empty()) {
+      std::vector<std::string> part_keys;
+      for (const ClaimPart& part : rows.parts) part_keys.push_back(part.key);
+      auto claimed = claim_keys(conn_, part_keys, core::unix_now_us());
+      if (!claimed.ok()) return claimed.status();
+      if (claimed->size() == rows.parts.size()) {
+        claimed_parts = rows.parts.size();
+        for (const ClaimPart& part : rows.parts) {
+          if (part.summary != nullptr) merged.merge(*part.summary);
+        }
+      } else {
+        claimed_only = claimed_rows(rows, *claimed, merged, claimed_parts);
+        store = &claimed_only;
+      }
+      skipped_parts_pending_ = rows.parts.size() - claimed_parts;
+    }
+    if (!store->events.empty()) {
       if (auto st = conn_.copy_in("COPY events(time_us, received_us, level, service, host, dyno, "
                                   "format, message, fields) FROM STDIN",
-                                  events_copy_data(rows.events), "copy events");
+                                  events_copy_data(store->events), "copy events");
           !st.ok()) {
         return st;
       }
     }
-    if (!rows.requests.empty()) {
+    if (!store->requests.empty()) {
       if (auto st = conn_.copy_in("COPY http_requests(time_us, method, path, status, connect_ms, "
                                   "service_ms, bytes, dyno, request_id, client_ip) FROM STDIN",
-                                  requests_copy_data(rows.requests), "copy requests");
+                                  requests_copy_data(store->requests), "copy requests");
           !st.ok()) {
         return st;
       }
@@ -153,9 +175,16 @@ absl::Status PgStore::write_once(const RowBatch& rows) {
     // The requests' keys and this transaction's token, committed with the
     // rows or not at all. A key already there (a retry that raced its
     // first attempt) is left as it is.
+    if (claimed_parts > 0) {
+      if (auto st = insert_summary_part(conn_, options_.node, merged, core::unix_now_us());
+          !st.ok()) {
+        return st;
+      }
+    }
     std::vector<std::string> keys{token};
     for (const core::AckPtr& ack : rows.acks) {
-      if (!ack->key().empty()) keys.push_back(pg_text(ack->key()));
+      // A bus processor's keys were claimed above.
+      if (!ack->key().empty() && rows.parts.empty()) keys.push_back(pg_text(ack->key()));
     }
     const std::string now = std::to_string(core::unix_now_us());
     for (size_t at = 0; at < keys.size(); at += kKeysPerInsert) {
@@ -180,6 +209,8 @@ absl::Status PgStore::write_once(const RowBatch& rows) {
     if (!conn_.connected()) token_ = token;
     return r.status();
   }
+  skipped_parts_.fetch_add(skipped_parts_pending_, std::memory_order_relaxed);
+  skipped_parts_pending_ = 0;
   return absl::OkStatus();
 }
 

@@ -13,6 +13,7 @@
 // One connection per instance, reconnecting by itself (sinks/pg_connection.h).
 // Not thread-safe, except was_delivered() (its own lock): serve opens one
 // instance for the writer, one for /api/events and one for key look-ups.
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -34,6 +35,8 @@ struct PgStoreOptions {
   // Wait at least this long between attempts to reconnect (0 for the
   // writer, whose retries have their own backoff).
   std::chrono::milliseconds reconnect_gap{0};
+  // This node's name on the summary parts it stores (bus processors).
+  std::string node;
 };
 
 class PgStore final : public RowStore, public EventReader, public DeliveryLedger {
@@ -53,6 +56,9 @@ class PgStore final : public RowStore, public EventReader, public DeliveryLedger
   absl::StatusOr<EventPage> query_events(const EventQuery& q) override;
   // For the start-up line: "schema 1, events up to id N (the last at ...), K idempotency keys".
   std::string describe();
+  // Bus messages left out of committed transactions because another
+  // processor had stored them (redeliveries).
+  uint64_t skipped_parts() const { return skipped_parts_.load(std::memory_order_relaxed); }
 
  private:
   PgStore(const std::string& url, PgStoreOptions options);
@@ -67,6 +73,8 @@ class PgStore final : public RowStore, public EventReader, public DeliveryLedger
   uint64_t next_token_ = 0;
   std::string token_prefix_;
   std::mutex ledger_mutex_;
+  size_t skipped_parts_pending_ = 0;  // of the transaction in progress
+  std::atomic<uint64_t> skipped_parts_{0};
 };
 
 }  // namespace logstreamer::sinks

@@ -11,7 +11,7 @@ start_postgres
 python3 "$HERE/helpers/crash_clients.py" "$BIN" "$WORK" KILL 18 --db "$PG_URL" ||
   fail "SIGKILL run (serve's log: $(tail -5 "$WORK/crash.err"))"
 # Each restart says what it found (and never prints the password).
-found=$(grep -c "logstreamer serve: database postgres://postgres:\*\*\*@.*: schema 1, events up to id" \
+found=$(grep -c "logstreamer serve: database postgres://postgres:\*\*\*@.*: schema 2, events up to id" \
   "$WORK/crash.err" || true)
 (( found >= 10 )) || fail "restarts did not report what they found ($found): $(grep database "$WORK/crash.err" | tail -2)"
 grep -q secret "$WORK/crash.err" && fail "the password is in serve's log"

@@ -61,9 +61,11 @@ Reply Acknowledger::accepted(const core::AckPtr& ack, const std::string& key, Re
       return;
     }
     if (!key.empty()) seen_.release(key);
-    pending->complete(retry_reply(http::status::service_unavailable,
-                                  "not stored (shutting down), retry", version, 5)
-                          .response);
+    pending->complete(
+        retry_reply(http::status::service_unavailable,
+                    "not stored (shutting down, or the bus or database refused it), retry", version,
+                    5)
+            .response);
   });
   // What the sender hears if the commit takes longer than the timeout; the
   // lines may still be committed, and a retry is then a duplicate.

@@ -8,7 +8,7 @@
 namespace logstreamer::server {
 namespace http = boost::beast::http;
 
-std::optional<Reply> HttpInput::offer_lines(engine::IngestPipeline& pipeline,
+std::optional<Reply> HttpInput::offer_lines(engine::BatchIntake& intake,
                                             std::shared_ptr<std::string> lines, uint32_t count,
                                             uint64_t seq, core::AckPtr ack, unsigned version) {
   engine::IngestBatch batch;
@@ -21,7 +21,7 @@ std::optional<Reply> HttpInput::offer_lines(engine::IngestPipeline& pipeline,
   batch.request_seq = seq;
   batch.received_us = core::unix_now_us();
   batch.ack = std::move(ack);
-  switch (pipeline.offer(std::move(batch))) {
+  switch (intake.offer(std::move(batch))) {
     case core::OfferResult::kAccepted:
     case core::OfferResult::kDroppedNewest:  // a drop policy the operator chose: counted,
                                              // acknowledged

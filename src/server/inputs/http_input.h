@@ -40,7 +40,8 @@ class IntakeGate {
 };
 
 struct InputContext {
-  engine::IngestPipeline* pipeline = nullptr;
+  engine::IngestPipeline* pipeline = nullptr;  // counts and samples lines refused at the edge
+  engine::BatchIntake* intake = nullptr;       // takes accepted batches (the pipeline, or the bus)
   IntakeGate* gate = nullptr;
   const Authenticator* auth = nullptr;
   size_t max_line_bytes = 64 * 1024;
@@ -67,9 +68,9 @@ class HttpInput {
   // with `ack` attached (null with --ack queued). nullopt: queued (or dropped
   // by a drop policy the operator chose); else the answer: 429 when the queue
   // is full, 503 when shutting down. The caller then forgets the request's key.
-  std::optional<Reply> offer_lines(engine::IngestPipeline& pipeline,
-                                   std::shared_ptr<std::string> lines, uint32_t count, uint64_t seq,
-                                   core::AckPtr ack, unsigned version);
+  std::optional<Reply> offer_lines(engine::BatchIntake& intake, std::shared_ptr<std::string> lines,
+                                   uint32_t count, uint64_t seq, core::AckPtr ack,
+                                   unsigned version);
 
   engine::IngestSource source_ = 0;
 };

@@ -59,7 +59,7 @@ Reply LogplexInput::handle(Request& req) {
   if (split.frames > 0) {
     ack = acks_.make_ack(frame_id);
     if (auto refused =
-            offer_lines(*ctx_.pipeline, lines, static_cast<uint32_t>(split.frames), seq, ack, v)) {
+            offer_lines(*ctx_.intake, lines, static_cast<uint32_t>(split.frames), seq, ack, v)) {
       acks_.rejected(frame_id);
       return std::move(*refused);
     }

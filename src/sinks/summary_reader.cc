@@ -1,4 +1,4 @@
-#include "cli/summary_reader.h"
+#include "sinks/summary_reader.h"
 
 #include <cerrno>
 #include <cstdio>
@@ -11,7 +11,7 @@
 
 #include "parse/timestamp.h"
 
-namespace logstreamer::cli {
+namespace logstreamer::sinks {
 namespace {
 
 namespace dom = simdjson::dom;
@@ -132,6 +132,8 @@ void read_http(dom::element h, dom::element merge_state, aggregate::HttpSummary&
   }
 }
 
+absl::StatusOr<LoadedSummary> load_summary(dom::element root, uint32_t first_source_id);
+
 }  // namespace
 
 absl::StatusOr<LoadedSummary> read_summary_json(const std::string& path, uint32_t first_source_id) {
@@ -153,6 +155,23 @@ absl::StatusOr<LoadedSummary> read_summary_json(const std::string& path, uint32_
         fmt::format("not a summary written by 'logstreamer analyze --output' (not valid JSON: {})",
                     simdjson::error_message(e)));
   }
+  return load_summary(root, first_source_id);
+}
+
+absl::StatusOr<LoadedSummary> read_summary_json_text(std::string_view json,
+                                                     uint32_t first_source_id) {
+  thread_local dom::parser parser;
+  dom::element root;
+  if (auto e = parser.parse(json.data(), json.size()).get(root)) {
+    return absl::InvalidArgumentError(
+        fmt::format("not a summary (not valid JSON: {})", simdjson::error_message(e)));
+  }
+  return load_summary(root, first_source_id);
+}
+
+namespace {
+
+absl::StatusOr<LoadedSummary> load_summary(dom::element root, uint32_t first_source_id) {
   std::string error;
   Reader r(&error);
   int64_t version = 0;
@@ -272,4 +291,6 @@ absl::StatusOr<LoadedSummary> read_summary_json(const std::string& path, uint32_
   return loaded;
 }
 
-}  // namespace logstreamer::cli
+}  // namespace
+
+}  // namespace logstreamer::sinks

@@ -1,0 +1,30 @@
+#include "bus/nats_handles.h"
+
+#include <fmt/format.h>
+
+namespace logstreamer::bus {
+
+absl::Status nats_status(natsStatus s, std::string_view what, jsErrCode js_code) {
+  if (s == NATS_OK) return absl::OkStatus();
+  natsStatus last = NATS_OK;
+  const char* detail = nats_GetLastError(&last);
+  std::string msg = fmt::format("{}: {}", what, natsStatus_GetText(s));
+  if (detail != nullptr && *detail != '\0' && std::string_view(detail) != natsStatus_GetText(s)) {
+    msg += fmt::format(" ({})", detail);
+  }
+  if (js_code != 0) msg += fmt::format(" [JetStream error {}]", static_cast<int>(js_code));
+  switch (s) {
+    case NATS_TIMEOUT:
+    case NATS_NO_SERVER:
+    case NATS_CONNECTION_CLOSED:
+    case NATS_CONNECTION_DISCONNECTED:
+    case NATS_NO_RESPONDERS:
+      return absl::UnavailableError(msg);
+    case NATS_NOT_FOUND:
+      return absl::NotFoundError(msg);
+    default:
+      return absl::InternalError(msg);
+  }
+}
+
+}  // namespace logstreamer::bus
