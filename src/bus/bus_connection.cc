@@ -101,11 +101,17 @@ absl::Status BusConnection::ensure_stream() {
     raw = nullptr;
     s = js_AddStream(&raw, js_.get(), &cfg, nullptr, &code);
     info.reset(raw);
-    if (s != NATS_OK) {
-      return nats_status(s, fmt::format("cannot create {}", describe_stream(o)), code);
+    if (s == NATS_OK) {
+      spdlog::info("bus: created {}", describe_stream(o));
+      return absl::OkStatus();
     }
-    spdlog::info("bus: created {}", describe_stream(o));
-    return absl::OkStatus();
+    // Another node starting at the same moment may have made it first: check theirs.
+    raw = nullptr;
+    const natsStatus again = js_GetStreamInfo(&raw, js_.get(), o.stream.c_str(), nullptr, nullptr);
+    info.reset(raw);
+    if (again != NATS_OK)
+      return nats_status(s, fmt::format("cannot create {}", describe_stream(o)), code);
+    s = NATS_OK;
   }
   if (s != NATS_OK) return nats_status(s, fmt::format("stream {}", o.stream), code);
   const jsStreamConfig* have = info->Config;

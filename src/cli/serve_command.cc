@@ -181,8 +181,12 @@ int run_serve(const ServeFlags& flags) {
   ao.ack = cfg.ack == "commit" ? server::AckMode::kCommit : server::AckMode::kQueued;
   ao.ack_timeout = cfg.ack_timeout;
   server::ApiHandler handler(
-      {&pipeline, &alerts, outputs.list(), outputs.events.get(), outputs.ledger.get(), nullptr,
-       bus_node.get(), bus_node != nullptr ? bus_node->intake() : nullptr},
+      // With --bus the requests' keys are JetStream's message ids (its
+      // duplicates window) and the processors' claims: no ledger look-up
+      // on the request path, which would stop intake while PostgreSQL is away.
+      {&pipeline, &alerts, outputs.list(), outputs.events.get(),
+       bus_node != nullptr ? nullptr : outputs.ledger.get(), nullptr, bus_node.get(),
+       bus_node != nullptr ? bus_node->intake() : nullptr},
       creds, ao);
   handler_ptr = &handler;
 

@@ -448,7 +448,7 @@ absl::Status resolve_serve_config(const ServeFlags& flags, ServeConfig& out) {
   const bool has_db = !out.db.empty() && out.db != "none";
   if (auto st = check_bus(out, has_db); !st.ok()) return st;
   if (out.ack.empty()) out.ack = has_db || !out.bus.empty() ? "commit" : "queued";
-  if (out.ack == "commit" && !has_db) {
+  if (out.ack == "commit" && !has_db && out.bus.empty()) {
     return absl::InvalidArgumentError(
         "key 'ack': commit needs a database (--db); with --db none use --ack queued");
   }

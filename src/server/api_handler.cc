@@ -173,6 +173,9 @@ std::optional<Reply> ApiHandler::check_storage(unsigned version) const {
   // the writer's and the ingest queues (up to their byte bounds) while every
   // sender is told 2xx. Logplex retries a 5xx; Retry-After spaces the retries
   // out. Writes resume as soon as the writer's retry commits.
+  // On a node of a bus cluster, a 2xx means stored on the bus, which holds
+  // the lines through a database outage (and pushes back once full).
+  if (deps_.bus != nullptr) return std::nullopt;
   for (const sinks::Output* o : deps_.outputs) {
     if (o->durable() && !o->healthy()) {
       return retry_reply(http::status::service_unavailable, "database unavailable, retry later",

@@ -126,6 +126,9 @@ std::string ApiHandler::metrics_text() const {
   per_output("logstreamer_db_queue_bytes", "gauge",
              "Bytes of rows waiting for the database writer.",
              [](const Probe& o) { return o.queued_bytes; });
+  per_output("logstreamer_db_duplicates_skipped", "counter",
+             "Bus messages left out of a commit because another processor had stored them.",
+             [](const Probe& o) { return o.duplicates_skipped; });
   per_output("logstreamer_db_up", "gauge", "1 while database writes succeed.",
              [](const Probe& o) { return o.healthy ? 1 : 0; });
   p.gauge("logstreamer_alerts_active", "Alerts active now.", static_cast<double>(deps_.alerts->active().size()));

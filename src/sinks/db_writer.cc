@@ -58,6 +58,7 @@ OutputProbe DbWriter::probe() const {
   p.failures = counters_.failures.load(std::memory_order_relaxed);
   p.queued_rows = queued_rows();
   p.queued_bytes = queued_bytes();
+  p.duplicates_skipped = store_.skipped_parts();
   p.healthy = healthy();
   return p;
 }

@@ -35,6 +35,7 @@ struct OutputProbe {
   uint64_t failures = 0;      // deliveries that failed (each is retried)
   uint64_t queued_rows = 0;   // pushed, not yet delivered
   uint64_t queued_bytes = 0;
+  uint64_t duplicates_skipped = 0;  // bus messages another processor had stored
   bool healthy = true;
 };
 

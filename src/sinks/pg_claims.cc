@@ -39,12 +39,14 @@ absl::StatusOr<absl::flat_hash_set<std::string>> claim_keys(PgConnection& conn,
   return claimed;
 }
 
-RowBatch claimed_rows(const RowBatch& rows, const absl::flat_hash_set<std::string>& claimed,
+RowBatch claimed_rows(const RowBatch& rows, absl::flat_hash_set<std::string> claimed,
                       aggregate::Summary& merged, size_t& claimed_parts) {
   RowBatch out;
   claimed_parts = 0;
   for (const ClaimPart& part : rows.parts) {
-    if (!claimed.contains(pg_text(part.key))) continue;
+    // A key is used once: a message redelivered to this processor while it
+    // still held the first copy may be twice in one transaction.
+    if (claimed.erase(pg_text(part.key)) == 0) continue;
     ++claimed_parts;
     out.events.insert(out.events.end(), rows.events.begin() + part.events_begin,
                       rows.events.begin() + part.events_end);

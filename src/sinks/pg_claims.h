@@ -27,8 +27,9 @@ absl::StatusOr<absl::flat_hash_set<std::string>> claim_keys(PgConnection& conn,
                                                             std::vector<std::string> keys,
                                                             int64_t now_us);
 
-// The rows of `rows`' claimed parts, and their summaries merged into `merged`.
-RowBatch claimed_rows(const RowBatch& rows, const absl::flat_hash_set<std::string>& claimed,
+// The rows of `rows`' claimed parts, and their summaries merged into
+// `merged`; a key in several parts counts for the first only.
+RowBatch claimed_rows(const RowBatch& rows, absl::flat_hash_set<std::string> claimed,
                       aggregate::Summary& merged, size_t& claimed_parts);
 
 // Stores `summary` as one part written by `node`.

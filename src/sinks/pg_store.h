@@ -58,7 +58,7 @@ class PgStore final : public RowStore, public EventReader, public DeliveryLedger
   std::string describe();
   // Bus messages left out of committed transactions because another
   // processor had stored them (redeliveries).
-  uint64_t skipped_parts() const { return skipped_parts_.load(std::memory_order_relaxed); }
+  uint64_t skipped_parts() const override { return skipped_parts_.load(std::memory_order_relaxed); }
 
  private:
   PgStore(const std::string& url, PgStoreOptions options);

@@ -25,6 +25,9 @@ class RowStore {
   // when it has nothing to commit, so that health reflects a database that
   // went away while idle. A local file always answers.
   virtual absl::Status ping() { return absl::OkStatus(); }
+  // Bus messages (RowBatch::parts) left out of commits because another
+  // processor had stored them. Thread-safe.
+  virtual uint64_t skipped_parts() const { return 0; }
 };
 
 }  // namespace logstreamer::sinks

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <tuple>
 
 #include <gtest/gtest.h>
 
@@ -136,6 +137,59 @@ TEST(ServeConfig, AckCommitNeedsADatabaseAndIsTheDefaultWithOne) {
   drop.given["ack"] = {"queued"};
   ServeConfig g;
   EXPECT_TRUE(resolve_serve_config(drop, g).ok());
+}
+
+// --bus: servers from a list or commas, roles, and what each role needs.
+TEST(ServeConfig, BusNodesNeedTheSharedPostgresqlByRole) {
+  auto resolve = [](std::map<std::string, std::vector<std::string>> given, ServeConfig& c) {
+    ServeFlags flags;
+    flags.given = std::move(given);
+    return resolve_serve_config(flags, c);
+  };
+  const std::string pg = "postgres://u:p@127.0.0.1:5432/db";
+  ServeConfig a;
+  ASSERT_TRUE(
+      resolve({{"bus", {"nats://a:4222,nats://b:4222", "nats://c:4222"}}, {"db", {pg}}}, a).ok());
+  EXPECT_EQ(a.bus, (std::vector<std::string>{"nats://a:4222", "nats://b:4222", "nats://c:4222"}));
+  EXPECT_EQ(a.role, "all");
+  EXPECT_EQ(a.ack, "commit");
+  // An ingest node may have no database at all; a processor may not.
+  ServeConfig b;
+  EXPECT_TRUE(
+      resolve({{"bus", {"nats://a:4222"}}, {"role", {"ingest"}}, {"db", {"none"}}}, b).ok());
+  EXPECT_EQ(b.ack, "commit");  // answered once the bus stored it
+  for (const auto& [role, db, words] :
+       {std::tuple{"process", std::string("none"), "PostgreSQL shared by every node"},
+        std::tuple{"all", std::string("x.db"), "PostgreSQL shared by every node"},
+        std::tuple{"ingest", std::string("x.db"), "an ingest node reads"}}) {
+    ServeConfig c;
+    const absl::Status st =
+        resolve({{"bus", {"nats://a:4222"}}, {"role", {role}}, {"db", {db}}}, c);
+    EXPECT_FALSE(st.ok()) << role;
+    EXPECT_NE(std::string(st.message()).find(words), std::string::npos) << st;
+  }
+  ServeConfig d;
+  absl::Status st = resolve({{"role", {"process"}}}, d);
+  EXPECT_NE(std::string(st.message()).find("key 'role': needs --bus"), std::string::npos) << st;
+  ServeConfig e;
+  st = resolve({{"bus", {"http://a:4222"}}}, e);
+  EXPECT_NE(std::string(st.message()).find("expected nats://host:port"), std::string::npos) << st;
+  ServeConfig f;
+  st = resolve({{"bus", {"nats://a:4222"}}, {"db", {pg}}, {"ack", {"queued"}}}, f);
+  EXPECT_NE(std::string(st.message()).find("once the bus stored it"), std::string::npos) << st;
+  ServeConfig g;
+  ASSERT_TRUE(resolve({{"bus", {"nats://a:4222"}},
+                       {"db", {pg}},
+                       {"bus_replicas", {"3"}},
+                       {"bus_max_age", {"2h"}},
+                       {"bus_max_bytes", {"2GiB"}},
+                       {"bus_ack_wait", {"5s"}}},
+                      g)
+                  .ok());
+  EXPECT_EQ(g.bus_replicas, 3u);
+  EXPECT_EQ(g.bus_max_age, std::chrono::hours(2));
+  EXPECT_EQ(g.bus_max_bytes, size_t{2} << 30);
+  EXPECT_EQ(g.bus_ack_wait, std::chrono::seconds(5));
 }
 
 TEST(ServeConfig, UnknownKeysAndBadValuesNameTheKey) {

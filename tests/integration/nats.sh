@@ -64,3 +64,28 @@ stop_nats() {
   [[ -n ${NATS_DIR:-} ]] && rm -rf "$NATS_DIR"
   NATS_DIR=
 }
+
+# start_node NAME ARGS...: a serve node (as start_serve, without its --db);
+# sets NODE_ADDR[NAME] and NODE_PID[NAME]. Its log is $WORK/NAME.err.
+declare -A NODE_ADDR NODE_PID
+start_node() {
+  local name=$1
+  shift
+  rm -f "$WORK/$name.ready"
+  "$BIN" serve --listen 127.0.0.1:0 --ready-file "$WORK/$name.ready" --node "$name" "$@" \
+    >"$WORK/$name.out" 2>"$WORK/$name.err" &
+  NODE_PID[$name]=$!
+  wait_for "$name to listen" 60 node_ready "$name"
+  NODE_ADDR[$name]=$(cat "$WORK/$name.ready")
+}
+node_ready() {
+  [[ -s $WORK/$1.ready ]] && return 0
+  kill -0 "${NODE_PID[$1]}" 2>/dev/null || fail "$1 exited early: $(cat "$WORK/$1.err")"
+  return 1
+}
+# node_metric NAME METRIC: one sample of a node's /metrics (0 when absent).
+node_metric() {
+  local v
+  v=$(curl -s "http://${NODE_ADDR[$1]}/metrics" | awk -v k="$2" '$1 == k { print $2 }')
+  echo "${v:-0}"
+}
