@@ -15,7 +15,7 @@ all: build
 help:
 	@echo "make run    install deps, build, analyze the bundled sample logs"
 	@echo "make test   install deps, build, run unit + integration tests, then ASan+UBSan, TSan and the aarch64 unit tests"
-	@echo "make bench  build; analyze against mawk (bench/run.sh); serve under wrk against nginx (bench/serve_bench.sh)"
+	@echo "make bench  build; analyze against mawk (bench/run.sh); serve under wrk against nginx (bench/serve_bench.sh); serve --bus over JetStream against a bare publisher (bench/bus_bench.sh)"
 	@echo "make fuzz   libFuzzer targets for every parser, FUZZ_SECONDS each (default 30)"
 	@echo "make test-arm64  cross-compile for aarch64, run the kernel/parser unit tests under qemu-user"
 	@echo "make build  release build only: $(RELEASE_BIN)"
@@ -58,6 +58,7 @@ test-arm64:
 bench: build
 	bench/run.sh
 	bench/serve_bench.sh
+	bench/bus_bench.sh
 
 fuzz: deps
 	scripts/fuzz.sh

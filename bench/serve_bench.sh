@@ -106,7 +106,7 @@ fresh_db() {  # fresh_db sqlite|postgres -> DB (an empty database of that kind)
     rm -f "$WORK"/bench.db*
     DB=$WORK/bench.db
   else
-    psql_q "DROP TABLE IF EXISTS events, http_requests, metric_snapshots, delivered, schema_version CASCADE"
+    psql_q "DROP TABLE IF EXISTS events, http_requests, metric_snapshots, delivered, summary_parts, schema_version CASCADE"
     DB=$PG_URL
   fi
 }

@@ -30,12 +30,29 @@ wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/logplex-1"
 wrk.headers["Logplex-Msg-Count"] = tostring(frames)
 
-local second, req = -1, nil
+-- With FRAME_IDS set, every request carries a Logplex-Frame-Id of its own
+-- (serve --bus dedupes equal bodies without one within JetStream's window).
+local frame_ids = os.getenv("FRAME_IDS") ~= nil
+local threads = 0
+function setup(thread)  -- runs in wrk's main state: numbers the threads
+  threads = threads + 1
+  thread:set("tid", threads)
+end
+local run_id = string.format("%x", os.time())
+local second, req, body, sent = -1, nil, nil, 0
 function request()
   local now = os.time()
   if now ~= second then
     second = now
-    req = wrk.format(nil, nil, nil, body_at(now))
+    body = body_at(now)
+    req = wrk.format(nil, nil, nil, body)
+  end
+  if frame_ids then
+    sent = sent + 1
+    local headers = {}
+    for k, v in pairs(wrk.headers) do headers[k] = v end
+    headers["Logplex-Frame-Id"] = run_id .. "-" .. tostring(tid) .. "-" .. sent
+    return wrk.format(nil, nil, headers, body)
   end
   return req
 end

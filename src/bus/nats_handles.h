@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include <nats.h>
+#include <nats/nats.h>
 
 #include "absl/status/status.h"
 

@@ -24,7 +24,6 @@ load, 60 s to finish the batches in flight, 120 s to drain.
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -39,18 +38,10 @@ LINES = 20
 CLIENTS = 4
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
 class Node:
     def __init__(self, name, role, extra=()):
         self.name, self.role, self.extra = name, role, list(extra)
-        self.port = free_port()
+        self.port = logplex_client.free_port()
         self.proc = None
 
     def start(self):

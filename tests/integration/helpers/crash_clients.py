@@ -18,7 +18,6 @@ the first broken promise. Bounded: SECONDS of load, 30 s per restart.
 import os
 import random
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -33,15 +32,7 @@ LINES = 20
 CLIENTS = 4
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-PORT = free_port()
+PORT = logplex_client.free_port()
 DB = os.path.join(WORK, "crash.db")
 READY = os.path.join(WORK, "crash.ready")
 

@@ -1,7 +1,17 @@
 """What the Logplex-like senders of the whole-binary tests share: a batch
-of frames with a frame id, and one POST of it as Logplex sends it."""
+of frames with a frame id, one POST of it as Logplex sends it, a free port."""
 import http.client
+import socket
 import time
+
+
+def free_port():
+    """A loopback port free right now (the kernel's pick)."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
 
 
 def batch(fid, lines):
