@@ -6,7 +6,7 @@ RELEASE_BIN := $(BUILD_DIR)/release/src/logstreamer
 SAMPLES     := $(wildcard samples/*.log samples/*.gz)
 CTEST_FLAGS := --output-on-failure -j2
 # TSan is for the concurrency code: only these test binaries (and what they link) are built.
-TSAN_TARGETS := core_tests sources_tests engine_tests server_tests sinks_tests
+TSAN_TARGETS := core_tests sources_tests engine_tests server_tests sinks_tests bus_tests
 
 .PHONY: all deps build run test test-release test-asan test-tsan test-arm64 bench fuzz clean help
 

@@ -1,0 +1,234 @@
+// The bus halves against a real nats-server: what the publisher answers,
+// what the consumer hands the pipeline, and how the stream is checked.
+// The whole-binary tests (tests/integration/serve_bus_*) add PostgreSQL,
+// several nodes and kills; these run under TSan too.
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "bus/bus_connection.h"
+#include "bus/bus_consumer.h"
+#include "bus/bus_publisher.h"
+#include "bus/cluster_nodes.h"
+#include "bus/nats_server_fixture.h"
+#include "engine/ingest_pipeline.h"
+
+namespace logstreamer::bus {
+namespace {
+
+using namespace std::chrono_literals;
+
+// A durable output that "commits" at once: holds each ack for the push and
+// releases it, and keeps the parts it saw (keys, rows, lines summarised).
+class CaptureSink final : public sinks::RowSink {
+ public:
+  void push(sinks::RowBatch rows) override {
+    std::lock_guard lock(mutex_);
+    for (const auto& part : rows.parts) {
+      keys_.insert(part.key);
+      ++parts_;
+      lines_ += part.summary != nullptr ? part.summary->total_lines() : 0;
+    }
+    for (const auto& ack : rows.acks) {
+      ack->add_hold();
+      ack->release(true);
+    }
+    cv_.notify_all();
+  }
+  bool wait_parts(size_t n) {
+    std::unique_lock lock(mutex_);
+    return cv_.wait_for(lock, 30s, [&] { return parts_ >= n; });
+  }
+  std::set<std::string> keys() {
+    std::lock_guard lock(mutex_);
+    return keys_;
+  }
+  uint64_t lines() {
+    std::lock_guard lock(mutex_);
+    return lines_;
+  }
+  size_t parts() {
+    std::lock_guard lock(mutex_);
+    return parts_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::set<std::string> keys_;
+  size_t parts_ = 0;
+  uint64_t lines_ = 0;
+};
+
+BusOptions options_for(const testing::NatsServer& server) {
+  BusOptions o;
+  o.servers = {server.url()};
+  o.node = "test";
+  o.ack_wait = 2000ms;
+  return o;
+}
+
+// Offers `lines` lines as one batch with key `key` (empty: none) and returns
+// the ack, whose outcome `done` receives.
+struct Offered {
+  core::AckPtr ack;
+  std::shared_ptr<std::atomic<int>> outcome = std::make_shared<std::atomic<int>>(-1);
+};
+Offered offer(BusPublisher& pub, const std::string& key, int lines,
+              core::OfferResult* result = nullptr) {
+  auto text = std::make_shared<std::string>();
+  for (int i = 0; i < lines; ++i)
+    *text +=
+        "2024-01-20 10:00:0" + std::to_string(i % 10) + " INFO line " + std::to_string(i) + "\n";
+  Offered o;
+  o.ack = std::make_shared<core::DeliveryAck>(key);
+  o.ack->on_done([outcome = o.outcome](bool ok) { outcome->store(ok ? 1 : 0); });
+  engine::IngestBatch b;
+  const char* data = text->data();
+  const size_t size = text->size();
+  b.text = core::Batch(std::shared_ptr<const void>(text), data, size, {0, 0});
+  b.lines = static_cast<uint32_t>(lines);
+  b.ack = o.ack;
+  const core::OfferResult r = pub.offer(std::move(b));
+  if (result != nullptr) *result = r;
+  return o;
+}
+
+bool wait_until(const std::function<bool()>& done) {
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(5ms);
+  }
+  return true;
+}
+
+TEST(Bus, PublishedRequestsAreAcknowledgedOnceStoredAndProcessedOnceEach) {
+  testing::NatsServer server;
+  ASSERT_TRUE(server.running());
+  auto conn = BusConnection::connect(options_for(server), /*need_consumer=*/true);
+  ASSERT_TRUE(conn.ok()) << conn.status();
+  BusPublisher pub(**conn, {"logdrain"}, {});
+  ASSERT_TRUE(pub.start().ok());
+
+  // From several threads at once, as the HTTP I/O threads offer.
+  std::vector<Offered> offered(60);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 3; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = t; i < 60; i += 3) offered[i] = offer(pub, "frame-" + std::to_string(i), 10);
+    });
+  }
+  for (auto& t : threads) t.join();
+  ASSERT_TRUE(wait_until([&] {
+    for (const auto& o : offered) {
+      if (o.outcome->load() < 0) return false;
+    }
+    return true;
+  }));
+  for (const auto& o : offered) EXPECT_EQ(o.outcome->load(), 1);
+  // A retry with a key already stored: acknowledged as a duplicate, stored once.
+  Offered retry = offer(pub, "frame-7", 10);
+  ASSERT_TRUE(wait_until([&] { return retry.outcome->load() >= 0; }));
+  EXPECT_EQ(retry.outcome->load(), 1);
+  const PublisherProbe p = pub.probe();
+  EXPECT_EQ(p.messages, 61u);
+  EXPECT_EQ(p.duplicates, 1u);
+  EXPECT_EQ(p.lines, 610u);
+  EXPECT_EQ(p.inflight, 0u);
+  EXPECT_EQ(p.inflight_bytes, 0u);
+  EXPECT_GT(p.latency_count, 0u);
+
+  CaptureSink sink;
+  engine::IngestOptions io;
+  io.claim_parts = true;
+  io.source_names = {"logdrain"};
+  engine::IngestPipeline pipeline(io, {&sink});
+  pipeline.start();
+  BusConsumer consumer(**conn, pipeline, {"logdrain"}, nullptr, {});
+  ASSERT_TRUE(consumer.start().ok());
+  ASSERT_TRUE(sink.wait_parts(60));
+  ASSERT_TRUE(wait_until([&] { return consumer.probe().acked == 60; }));
+  consumer.stop();
+  pipeline.close();
+  EXPECT_EQ(sink.parts(), 60u);
+  EXPECT_EQ(sink.keys().size(), 60u);  // each message once, by its frame id
+  EXPECT_TRUE(sink.keys().contains("frame-0"));
+  EXPECT_EQ(sink.lines(), 600u);
+  pub.close(std::chrono::steady_clock::now() + 5s);
+}
+
+TEST(Bus, ABodyOverTheServersMaxPayloadGoesInPartsAndTheAckWaitsForAll) {
+  testing::NatsServer server("max_payload: 4096");
+  ASSERT_TRUE(server.running());
+  auto conn = BusConnection::connect(options_for(server), true);
+  ASSERT_TRUE(conn.ok()) << conn.status();
+  BusPublisher pub(**conn, {"logdrain"}, {});
+  ASSERT_TRUE(pub.start().ok());
+  Offered big = offer(pub, "big", 400);  // ~12 KB of lines
+  ASSERT_TRUE(wait_until([&] { return big.outcome->load() >= 0; }));
+  EXPECT_EQ(big.outcome->load(), 1);
+  EXPECT_GE(pub.probe().messages, 4u);
+  EXPECT_EQ(pub.probe().lines, 400u);
+
+  CaptureSink sink;
+  engine::IngestOptions io;
+  io.claim_parts = true;
+  engine::IngestPipeline pipeline(io, {&sink});
+  pipeline.start();
+  BusConsumer consumer(**conn, pipeline, {"logdrain"}, nullptr, {});
+  ASSERT_TRUE(consumer.start().ok());
+  ASSERT_TRUE(wait_until([&] { return sink.lines() == 400; }));
+  consumer.stop();
+  pipeline.close();
+  for (const std::string& k : sink.keys()) EXPECT_EQ(k.rfind("big#", 0), 0u) << k;
+  EXPECT_EQ(sink.keys().size(), pub.probe().messages);
+}
+
+TEST(Bus, AStreamMadeWithOtherSettingsIsAStartUpErrorThatNamesThem) {
+  testing::NatsServer server;
+  ASSERT_TRUE(server.running());
+  BusOptions o = options_for(server);
+  ASSERT_TRUE(BusConnection::connect(o, false).ok());
+  o.max_bytes = 12345678;
+  auto again = BusConnection::connect(o, false);
+  ASSERT_FALSE(again.ok());
+  EXPECT_NE(std::string(again.status().message()).find("max bytes"), std::string::npos)
+      << again.status();
+  BusOptions nobody;
+  nobody.servers = {"nats://127.0.0.1:" + std::to_string(testing::free_port())};
+  auto refused = BusConnection::connect(nobody, false);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(std::string(refused.status().message()).find("cannot connect to the bus"),
+            std::string::npos)
+      << refused.status();
+}
+
+TEST(Bus, NodesHearEachOthersHeartbeats) {
+  testing::NatsServer server;
+  ASSERT_TRUE(server.running());
+  auto conn = BusConnection::connect(options_for(server), false);
+  ASSERT_TRUE(conn.ok()) << conn.status();
+  ClusterNodes a(
+      **conn, "a", [] { return std::string(R"({"node":"a","lines_per_second":10})"); }, 50ms);
+  ClusterNodes b(
+      **conn, "b", [] { return std::string(R"({"node":"b","lines_per_second":32})"); }, 50ms);
+  ASSERT_TRUE(a.start().ok());
+  ASSERT_TRUE(b.start().ok());
+  ASSERT_TRUE(wait_until([&] { return a.live_nodes() == 2 && b.live_nodes() == 2; }));
+  EXPECT_DOUBLE_EQ(a.sum("lines_per_second"), 42);
+  const std::string json = b.nodes_json();
+  EXPECT_NE(json.find(R"("node":"a")"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"("age_ms":)"), std::string::npos) << json;
+  a.stop();
+  b.stop();
+}
+
+}  // namespace
+}  // namespace logstreamer::bus
