@@ -117,6 +117,8 @@ function render(stats) {
     }),
   );
 
+  renderCluster(stats.bus);
+
   rows($("endpoints").tBodies[0], w.top_endpoints, (e) => [[e.path], [fmt.int(e.requests), "num"]]);
   rows($("dynos").tBodies[0], w.dynos, (d) => [
     [d.dyno], [fmt.int(d.requests), "num"], [fmt.int(d.errors), "num"], [fmt.ms(d.p95_ms), "num"], [d.status, "status-" + d.status],
@@ -139,6 +141,32 @@ function render(stats) {
       return div;
     }),
   );
+}
+
+// serve --bus: the nodes heard on the bus, and the stream's lag (messages no
+// processor has fetched, and fetched but not yet acknowledged).
+function renderCluster(bus) {
+  $('cluster').hidden = !bus;
+  if (!bus) return;
+  const nodes = bus.nodes || [];
+  const lag = Math.max(
+      0, ...nodes.map((n) => n.pending_messages || 0),
+      bus.consumer ? bus.consumer.pending || 0 : 0);
+  const unacked = Math.max(0, ...nodes.map((n) => n.ack_pending_messages || 0));
+  $('cluster-lag').textContent = `${nodes.length} node${nodes.length === 1 ? '' : 's'}; lag ${
+                                     fmt.int(lag)} messages, ${fmt.int(unacked)} unacknowledged` +
+      (bus.connected ? '' : '; this node is DISCONNECTED from the bus');
+  rows(
+      $('cluster-nodes').tBodies[0], nodes,
+      (n) => [
+          [n.node],
+          [n.role],
+          [n.lines_per_second === undefined ? '–' : fmt.rate(n.lines_per_second), 'num'],
+          [n.processed_lines === undefined ? '–' : fmt.int(n.processed_lines), 'num'],
+          [n.published_lines === undefined ? '–' : fmt.int(n.published_lines), 'num'],
+          [n.held_messages === undefined ? '–' : fmt.int(n.held_messages), 'num'],
+          [n.publish_p99_ms === undefined ? '–' : fmt.ms(n.publish_p99_ms), 'num'],
+  ]);
 }
 
 let last = null;

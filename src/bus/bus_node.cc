@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include "server/json_writer.h"
+#include "sinks/summary_json.h"
+#include "sinks/summary_reader.h"
 
 namespace logstreamer::bus {
 
@@ -45,9 +47,39 @@ absl::Status BusNode::start(engine::IngestPipeline& pipeline, sinks::DeliveryLed
                                               options_.consumer);
     if (auto st = consumer_->start(); !st.ok()) return st;
   }
+  if (processes() && summary_ != nullptr) {
+    natsSubscription* sub = nullptr;
+    const std::string subject = summary_subject();
+    if (auto st =
+            nats_status(natsConnection_QueueSubscribe(&sub, conn_->nc(), subject.c_str(), "summary",
+                                                      &BusNode::on_summary_request, this),
+                        "subscribe to summary requests");
+        !st.ok()) {
+      return st;
+    }
+    summary_sub_.reset(sub);
+  }
   nodes_ = std::make_unique<ClusterNodes>(*conn_, options_.bus.node,
                                           [this] { return heartbeat_json(); });
   return nodes_->start();
+}
+
+void BusNode::on_summary_request(natsConnection* nc, natsSubscription*, natsMsg* msg,
+                                 void* closure) {
+  auto* self = static_cast<BusNode*>(closure);
+  const char* reply = natsMsg_GetReply(msg);
+  if (reply != nullptr) {
+    auto summary = self->summary_->read();
+    std::string json;  // empty: could not read it (the asker says so)
+    if (summary.ok()) {
+      sinks::RunReport report;
+      report.summary = &*summary;
+      report.command = "serve";
+      json = sinks::summary_to_json(report);
+    }
+    natsConnection_Publish(nc, reply, json.data(), static_cast<int>(json.size()));
+  }
+  natsMsg_Destroy(msg);
 }
 
 void BusNode::close_intake(std::chrono::steady_clock::time_point deadline) {
@@ -60,14 +92,30 @@ void BusNode::stop_consumer() {
 
 void BusNode::stop() {
   if (nodes_) nodes_->stop();
+  if (summary_sub_) {
+    natsSubscription_Unsubscribe(summary_sub_.get());
+    summary_sub_.reset();
+  }
 }
 
 absl::StatusOr<aggregate::Summary> BusNode::cluster_summary() {
-  if (summary_ == nullptr) {
-    return absl::FailedPreconditionError(
-        "this node has no --db: the cluster's summary is read from the processors' PostgreSQL");
+  if (summary_ != nullptr) return summary_->read();
+  // No database here: a processor reads it for us.
+  natsMsg* raw = nullptr;
+  const std::string subject = summary_subject();
+  if (auto st = nats_status(natsConnection_Request(&raw, conn_->nc(), subject.c_str(), "", 0, 5000),
+                            "no processor answered for the cluster's summary");
+      !st.ok()) {
+    return st;
   }
-  return summary_->read();
+  NatsPtr<natsMsg> reply(raw);
+  const std::string_view json(natsMsg_GetData(raw),
+                              static_cast<size_t>(natsMsg_GetDataLength(raw)));
+  if (json.empty())
+    return absl::UnavailableError("the processor could not read the cluster's summary");
+  auto loaded = sinks::read_summary_json_text(json, 0);
+  if (!loaded.ok()) return loaded.status();
+  return std::move(loaded->summary);
 }
 
 std::string BusNode::heartbeat_json() const {

@@ -66,6 +66,11 @@ class BusNode final : public server::BusView {
  private:
   explicit BusNode(BusNodeOptions options) : options_(std::move(options)) {}
   std::string heartbeat_json() const;
+  // An ingest node without --db asks a processor for the cluster's summary
+  // (NATS request-reply, queue group: one processor answers).
+  static void on_summary_request(natsConnection* nc, natsSubscription* sub, natsMsg* msg,
+                                 void* closure);
+  std::string summary_subject() const { return options_.bus.subject_prefix + "-summary"; }
 
   BusNodeOptions options_;
   std::unique_ptr<BusConnection> conn_;
@@ -73,6 +78,7 @@ class BusNode final : public server::BusView {
   std::unique_ptr<BusConsumer> consumer_;
   std::unique_ptr<ClusterNodes> nodes_;
   std::unique_ptr<sinks::ClusterSummary> summary_;
+  NatsPtr<natsSubscription> summary_sub_;  // a processor's answers to summary requests
   engine::IngestPipeline* pipeline_ = nullptr;
 };
 

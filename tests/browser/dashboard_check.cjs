@@ -3,6 +3,7 @@
 // the numbers change after lines are posted. Saves a screenshot.
 //
 //   node dashboard_check.cjs http://127.0.0.1:PORT SCREENSHOT.png
+// With EXPECT_CLUSTER=NODE (serve --bus), the cluster card must list NODE.
 // (NODE_PATH must reach web/node_modules; tests/integration/serve_dashboard_test.sh sets it.)
 "use strict";
 const { chromium } = require("playwright-core");
@@ -67,6 +68,16 @@ function logplex(lines) {
     await page.waitForFunction(
       () => [...document.querySelectorAll("#errors tbody td")].some((td) => td.textContent.includes("payment declined")),
       null, deadline(30000));
+    if (process.env.EXPECT_CLUSTER) {
+      // serve --bus: the cluster card lists this node (heard on the bus) and the lag.
+      await page.waitForFunction(
+        (name) => [...document.querySelectorAll("#cluster-nodes tbody td")].some((td) => td.textContent === name),
+        process.env.EXPECT_CLUSTER, deadline(30000));
+      const lag = await page.textContent("#cluster-lag");
+      if (!/lag \d+ messages/.test(lag)) fail(`no lag shown: '${lag}'`);
+    } else if (await page.isVisible("#cluster")) {
+      fail("the cluster card shows without --bus");
+    }
     const rps = await page.textContent("#kpi-rps");
     if (rps === "–" || Number(rps) === 0) fail(`requests/s did not change: '${rps}'`);
     const latency = await page.textContent("#kpi-latency");

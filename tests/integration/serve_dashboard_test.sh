@@ -13,4 +13,15 @@ NODE_PATH="$REPO/web/node_modules" timeout 120 node "$REPO/tests/browser/dashboa
 [[ -s $shot ]] || fail "no screenshot at $shot"
 stop_serve TERM
 expect_eq "exit after SIGTERM" 0 "$SERVE_RC"
-pass "dashboard renders live data in Chromium"
+
+# A node of a bus cluster (one NATS server, PostgreSQL): the cluster card too.
+source "$HERE/postgres.sh"
+source "$HERE/nats.sh"
+start_postgres
+start_nats_cluster 1
+start_serve --db "$PG_URL" --bus "$NATS_URLS" --node dash0
+EXPECT_CLUSTER=dash0 NODE_PATH="$REPO/web/node_modules" timeout 120 node "$REPO/tests/browser/dashboard_check.cjs" \
+  "http://$ADDR" "$WORK/cluster.png" || fail "browser check of a bus node failed (serve log: $(tail -3 serve.err))"
+stop_serve TERM
+expect_eq "bus node's exit after SIGTERM" 0 "$SERVE_RC"
+pass "dashboard renders live data in Chromium, and a bus node's cluster card"
