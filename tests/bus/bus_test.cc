@@ -191,6 +191,31 @@ TEST(Bus, ABodyOverTheServersMaxPayloadGoesInPartsAndTheAckWaitsForAll) {
   EXPECT_EQ(sink.keys().size(), pub.probe().messages);
 }
 
+TEST(Bus, AFullStreamRefusesAndTheRequestsAckFails) {
+  testing::NatsServer server;
+  ASSERT_TRUE(server.running());
+  BusOptions o = options_for(server);
+  o.max_bytes = 16 * 1024;  // a few requests' worth; nothing consumes them
+  auto conn = BusConnection::connect(o, false);
+  ASSERT_TRUE(conn.ok()) << conn.status();
+  BusPublisher pub(**conn, {"logdrain"}, {});
+  ASSERT_TRUE(pub.start().ok());
+  std::vector<Offered> offered;
+  for (int i = 0; i < 20; ++i) offered.push_back(offer(pub, "full-" + std::to_string(i), 40));
+  ASSERT_TRUE(wait_until([&] {
+    for (const auto& x : offered) {
+      if (x.outcome->load() < 0) return false;
+    }
+    return true;
+  }));
+  int stored = 0, refused = 0;
+  for (const auto& x : offered) (x.outcome->load() == 1 ? stored : refused)++;
+  EXPECT_GT(stored, 0);
+  EXPECT_GT(refused, 0);  // discard new: the sender hears 503 and retries later
+  EXPECT_EQ(pub.probe().failures, static_cast<uint64_t>(refused));
+  EXPECT_EQ(pub.probe().inflight_bytes, 0u);
+}
+
 TEST(Bus, AStreamMadeWithOtherSettingsIsAStartUpErrorThatNamesThem) {
   testing::NatsServer server;
   ASSERT_TRUE(server.running());
