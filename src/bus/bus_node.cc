@@ -31,6 +31,7 @@ absl::StatusOr<std::unique_ptr<BusNode>> BusNode::connect(BusNodeOptions options
     if (auto st = node->publisher_->start(); !st.ok()) return st;
   }
   if (!o.db_url.empty()) node->summary_ = std::make_unique<sinks::ClusterSummary>(o.db_url);
+  node->windows_ = std::make_unique<WindowSharing>(*node->conn_, o.bus.node);
   return node;
 }
 
@@ -42,6 +43,7 @@ BusNode::~BusNode() {
 
 absl::Status BusNode::start(engine::IngestPipeline& pipeline, sinks::DeliveryLedger* ledger) {
   pipeline_ = &pipeline;
+  if (auto st = windows_->start(pipeline); !st.ok()) return st;
   if (processes()) {
     consumer_ = std::make_unique<BusConsumer>(*conn_, pipeline, options_.source_names, ledger,
                                               options_.consumer);
@@ -92,6 +94,7 @@ void BusNode::stop_consumer() {
 
 void BusNode::stop() {
   if (nodes_) nodes_->stop();
+  if (windows_) windows_->stop();
   if (summary_sub_) {
     natsSubscription_Unsubscribe(summary_sub_.get());
     summary_sub_.reset();

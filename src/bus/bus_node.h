@@ -23,6 +23,7 @@
 #include "bus/bus_consumer.h"
 #include "bus/bus_publisher.h"
 #include "bus/cluster_nodes.h"
+#include "bus/window_sharing.h"
 #include "server/bus_view.h"
 #include "sinks/cluster_summary.h"
 
@@ -52,6 +53,8 @@ class BusNode final : public server::BusView {
   absl::Status start(engine::IngestPipeline& pipeline, sinks::DeliveryLedger* ledger);
   // Where the inputs hand batches on an ingest node; null on a processor.
   engine::BatchIntake* intake() { return publisher_.get(); }
+  // What the pipeline tells of each round's live window (shared with the cluster).
+  engine::WindowListener* window_listener() { return windows_.get(); }
   void close_intake(std::chrono::steady_clock::time_point deadline);
   void stop_consumer();
   void stop();
@@ -77,6 +80,7 @@ class BusNode final : public server::BusView {
   std::unique_ptr<BusPublisher> publisher_;
   std::unique_ptr<BusConsumer> consumer_;
   std::unique_ptr<ClusterNodes> nodes_;
+  std::unique_ptr<WindowSharing> windows_;
   std::unique_ptr<sinks::ClusterSummary> summary_;
   NatsPtr<natsSubscription> summary_sub_;  // a processor's answers to summary requests
   engine::IngestPipeline* pipeline_ = nullptr;

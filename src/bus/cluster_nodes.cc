@@ -1,7 +1,5 @@
 #include "bus/cluster_nodes.h"
 
-#include <condition_variable>
-
 #include <fmt/format.h>
 #include <simdjson.h>
 
@@ -20,29 +18,15 @@ ClusterNodes::ClusterNodes(BusConnection& conn, std::string node,
 ClusterNodes::~ClusterNodes() { stop(); }
 
 absl::Status ClusterNodes::start() {
-  natsSubscription* sub = nullptr;
-  const std::string all = subject_prefix_ + "*";
-  if (auto st = nats_status(
-          natsConnection_Subscribe(&sub, conn_.nc(), all.c_str(), &ClusterNodes::on_msg, this),
-          "subscribe to node heartbeats");
-      !st.ok()) {
-    return st;
-  }
-  sub_.reset(sub);
-  thread_ = std::jthread([this](std::stop_token stop) { run(stop); });
-  return absl::OkStatus();
+  const std::string own = subject_prefix_ + node_;
+  return ticker_.start(
+      conn_.nc(), subject_prefix_ + "*", &ClusterNodes::on_msg, this, interval_, [this, own] {
+        const std::string json = status_();
+        natsConnection_Publish(conn_.nc(), own.c_str(), json.data(), static_cast<int>(json.size()));
+      });
 }
 
-void ClusterNodes::stop() {
-  if (thread_.joinable()) {
-    thread_.request_stop();
-    thread_.join();
-  }
-  if (sub_) {
-    natsSubscription_Unsubscribe(sub_.get());
-    sub_.reset();
-  }
-}
+void ClusterNodes::stop() { ticker_.stop(); }
 
 void ClusterNodes::on_msg(natsConnection*, natsSubscription*, natsMsg* msg, void* closure) {
   auto* self = static_cast<ClusterNodes*>(closure);
@@ -53,18 +37,6 @@ void ClusterNodes::on_msg(natsConnection*, natsSubscription*, natsMsg* msg, void
   std::lock_guard lock(self->mutex_);
   self->nodes_[subject.substr(self->subject_prefix_.size())] = {std::move(json),
                                                                 std::chrono::steady_clock::now()};
-}
-
-void ClusterNodes::run(std::stop_token stop) {
-  const std::string subject = subject_prefix_ + node_;
-  std::mutex m;
-  std::condition_variable_any cv;
-  while (!stop.stop_requested()) {
-    const std::string json = status_();
-    natsConnection_Publish(conn_.nc(), subject.c_str(), json.data(), static_cast<int>(json.size()));
-    std::unique_lock lock(m);
-    cv.wait_for(lock, stop, interval_, [] { return false; });
-  }
 }
 
 std::string ClusterNodes::nodes_json() const {

@@ -12,10 +12,10 @@
 #include <map>
 #include <mutex>
 #include <string>
-#include <thread>
 
 #include "absl/status/status.h"
 #include "bus/bus_connection.h"
+#include "bus/subscribed_ticker.h"
 
 namespace logstreamer::bus {
 
@@ -38,21 +38,19 @@ class ClusterNodes {
 
  private:
   static void on_msg(natsConnection* nc, natsSubscription* sub, natsMsg* msg, void* closure);
-  void run(std::stop_token stop);
 
   BusConnection& conn_;
   const std::string node_;
   const std::function<std::string()> status_;
   const std::chrono::milliseconds interval_, forget_after_;
   const std::string subject_prefix_;
-  NatsPtr<natsSubscription> sub_;
-  std::jthread thread_;
   struct Heard {
     std::string json;
     std::chrono::steady_clock::time_point at;
   };
   mutable std::mutex mutex_;
   std::map<std::string, Heard> nodes_;  // by node name, guarded by mutex_
+  SubscribedTicker ticker_;             // last: stopped first
 };
 
 }  // namespace logstreamer::bus

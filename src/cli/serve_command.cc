@@ -160,8 +160,17 @@ int run_serve(const ServeFlags& flags) {
   io.high_water = cfg.high_water;
   io.source_names = server::http_input_names();
   io.claim_parts = bus_node != nullptr && bus_node->processes();
+  if (bus_node != nullptr) io.window_listener = bus_node->window_listener();
   engine::IngestPipeline pipeline(
       io, processes_here ? outputs.sinks() : std::vector<sinks::RowSink*>{});
+  // The bus's callbacks reach the pipeline: they stop before it goes, on
+  // every way out of this function.
+  struct StopBusFirst {
+    bus::BusNode* node;
+    ~StopBusFirst() {
+      if (node != nullptr) node->stop();
+    }
+  } stop_bus_first{bus_node.get()};
 
   server::AlertRules rules;
   rules.error_rate_warning = cfg.alert_error_rate_warning;

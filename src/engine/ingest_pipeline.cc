@@ -193,6 +193,7 @@ void IngestPipeline::process(const std::vector<IngestBatch>& round, WorkerState&
     }
   }  // the summary's lock: not held while the sink may block
   windows_.merge(slot);
+  if (options_.window_listener != nullptr) options_.window_listener->on_window(slot, errors);
   for (auto& e : errors) windows_.add_error(std::move(e));
   for (size_t i = 0; i < by_format.size(); ++i) {
     if (by_format[i] != 0) counters_.parsed_by_format[i].fetch_add(by_format[i], std::memory_order_relaxed);
@@ -240,6 +241,12 @@ void IngestPipeline::name_samples(aggregate::Summary& summary) const {
         options_.claim_parts ? "message" : "request", s.position.batch_seq);
     s.line = s.position.line_in_batch + 1;
   }
+}
+
+void IngestPipeline::merge_window(const aggregate::WindowSlot& slot,
+                                  std::vector<aggregate::RecentError> errors) {
+  if (slot.epoch >= 0) windows_.merge(slot);
+  for (auto& e : errors) windows_.add_error(std::move(e));
 }
 
 double IngestPipeline::processing_rate() const {

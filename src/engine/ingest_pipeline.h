@@ -54,6 +54,16 @@ struct IngestBatch {
   core::AckPtr ack;
 };
 
+// Sees each round's live-window slot and recent errors once they are merged
+// here (a bus node passes them on to the rest of the cluster). Called from
+// the workers, concurrently: implementations lock.
+class WindowListener {
+ public:
+  virtual ~WindowListener() = default;
+  virtual void on_window(const aggregate::WindowSlot& slot,
+                         const std::vector<aggregate::RecentError>& errors) = 0;
+};
+
 struct IngestOptions {
   // One name per input, by IngestSource index (at most kMaxIngestSources).
   std::vector<std::string> source_names = {"ingest"};
@@ -73,6 +83,7 @@ struct IngestOptions {
   // its key, its summary), so a database stores a message and its counts
   // once across processors. The workers' own summaries stay empty.
   bool claim_parts = false;
+  WindowListener* window_listener = nullptr;  // not owned; outlives the pipeline
 };
 
 struct IngestCounters {
@@ -106,6 +117,10 @@ class IngestPipeline final : public BatchIntake {
                      std::string_view text);
   // Drains: no more offers, every accepted batch processed, workers joined.
   void close();
+
+  // Another node's live-window delta (serve --bus), merged into this node's
+  // windows so that /api/stats shows the cluster.
+  void merge_window(const aggregate::WindowSlot& slot, std::vector<aggregate::RecentError> errors);
 
   // Live views.
   aggregate::Summary summary() const;  // merged across workers

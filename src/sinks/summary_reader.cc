@@ -70,26 +70,6 @@ void for_each_pair(simdjson::simdjson_result<dom::element> e, F&& f) {
   }
 }
 
-aggregate::LatencySketch read_sketch(dom::element sketch) {
-  std::vector<std::pair<int32_t, uint64_t>> bins;
-  dom::array arr;
-  if (sketch["bins"].get(arr) == simdjson::SUCCESS) {
-    for (dom::element bin : arr) {
-      int64_t index = 0;
-      uint64_t n = 0;
-      if (bin.at(0).get(index) == simdjson::SUCCESS && bin.at(1).get(n) == simdjson::SUCCESS) {
-        bins.emplace_back(static_cast<int32_t>(index), n);
-      }
-    }
-  }
-  uint64_t zero = 0;
-  double sum = 0, max = 0;
-  read_optional(sketch["zero"], zero);
-  read_optional(sketch["sum"], sum);
-  read_optional(sketch["max"], max);
-  return aggregate::LatencySketch::from_parts(zero, bins, sum, max);
-}
-
 void read_http(dom::element h, dom::element merge_state, aggregate::HttpSummary& http) {
   read_optional(h["requests"], http.requests);
   read_optional(h["bytes"], http.bytes);
@@ -120,13 +100,13 @@ void read_http(dom::element h, dom::element merge_state, aggregate::HttpSummary&
   uint64_t overflow = 0;
   if (h["paths_overflow"].get(overflow) == simdjson::SUCCESS) http.paths.add_overflow(overflow);
   read_optional(h["dynos_overflow"], http.dynos_overflow);
-  http.response_ms = read_sketch(h["response_time_ms"]["sketch"]);
+  http.response_ms = read_sketch_json(h["response_time_ms"]["sketch"]);
   if (h["per_dyno"].get(obj) == simdjson::SUCCESS) {
     for (auto [name, d] : obj) {
       aggregate::DynoStats stats;
       read_optional(d["requests"], stats.requests);
       read_optional(d["errors"], stats.errors);
-      stats.response_ms = read_sketch(d["sketch"]);
+      stats.response_ms = read_sketch_json(d["sketch"]);
       http.dynos.emplace(std::string(name), std::move(stats));
     }
   }
@@ -135,6 +115,26 @@ void read_http(dom::element h, dom::element merge_state, aggregate::HttpSummary&
 absl::StatusOr<LoadedSummary> load_summary(dom::element root, uint32_t first_source_id);
 
 }  // namespace
+
+aggregate::LatencySketch read_sketch_json(dom::element sketch) {
+  std::vector<std::pair<int32_t, uint64_t>> bins;
+  dom::array arr;
+  if (sketch["bins"].get(arr) == simdjson::SUCCESS) {
+    for (dom::element bin : arr) {
+      int64_t index = 0;
+      uint64_t n = 0;
+      if (bin.at(0).get(index) == simdjson::SUCCESS && bin.at(1).get(n) == simdjson::SUCCESS) {
+        bins.emplace_back(static_cast<int32_t>(index), n);
+      }
+    }
+  }
+  uint64_t zero = 0;
+  double sum = 0, max = 0;
+  read_optional(sketch["zero"], zero);
+  read_optional(sketch["sum"], sum);
+  read_optional(sketch["max"], max);
+  return aggregate::LatencySketch::from_parts(zero, bins, sum, max);
+}
 
 absl::StatusOr<LoadedSummary> read_summary_json(const std::string& path, uint32_t first_source_id) {
   dom::parser parser;

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include <simdjson.h>
+
 #include "absl/status/statusor.h"
 #include "aggregate/summary.h"
 #include "sinks/run_report.h"
@@ -25,6 +27,9 @@ struct LoadedSummary {
 // `first_source_id`: where this file's inputs start in the merged list of
 // inputs, so that malformed samples keep their order across files.
 absl::StatusOr<LoadedSummary> read_summary_json(const std::string& path, uint32_t first_source_id);
+// A sketch as summary JSON writes it ({"zero", "sum", "max", "bins": [[index, n]...]}).
+aggregate::LatencySketch read_sketch_json(simdjson::dom::element sketch);
+
 // The same from text in memory (a bus processor's stored summary part).
 absl::StatusOr<LoadedSummary> read_summary_json_text(std::string_view json,
                                                      uint32_t first_source_id);

@@ -17,6 +17,7 @@
 #include "bus/bus_publisher.h"
 #include "bus/cluster_nodes.h"
 #include "bus/nats_server_fixture.h"
+#include "bus/window_codec.h"
 #include "engine/ingest_pipeline.h"
 
 namespace logstreamer::bus {
@@ -253,6 +254,43 @@ TEST(Bus, NodesHearEachOthersHeartbeats) {
   EXPECT_NE(json.find(R"("age_ms":)"), std::string::npos) << json;
   a.stop();
   b.stop();
+}
+
+TEST(WindowCodec, ADeltaMergesOnTheOtherSideAsItWouldHere) {
+  aggregate::WindowSlot a;
+  a.epoch = 123;
+  a.lines = 10;
+  a.malformed = 1;
+  a.requests = 4;
+  a.errors = 1;
+  a.levels[3] = 7;
+  a.status_classes[5] = 1;
+  a.response_buckets[2] = 3;
+  a.methods.add("GET", 4);
+  a.paths.add("/a b\"c", 2);
+  for (double ms : {5.0, 17.0, 230.0, 0.0}) a.response_ms.add(ms);
+  a.dynos["web.1"].requests = 3;
+  a.dynos["web.1"].response_ms.add(42);
+  WindowDelta delta{{a}, {{1, 2, "ERROR", "web", "boom \"quoted\""}}};
+  auto back = decode_window_delta(encode_window_delta(delta));
+  ASSERT_TRUE(back.ok()) << back.status();
+  ASSERT_EQ(back->slots.size(), 1u);
+  const aggregate::WindowSlot& b = back->slots[0];
+  EXPECT_EQ(b.epoch, 123);
+  EXPECT_EQ(b.lines, 10u);
+  EXPECT_EQ(b.malformed, 1u);
+  EXPECT_EQ(b.levels, a.levels);
+  EXPECT_EQ(b.status_classes, a.status_classes);
+  EXPECT_EQ(b.response_buckets, a.response_buckets);
+  EXPECT_EQ(b.methods.get("GET"), 4u);
+  EXPECT_EQ(b.paths.get("/a b\"c"), 2u);
+  EXPECT_EQ(b.response_ms.count(), 4u);
+  EXPECT_DOUBLE_EQ(b.response_ms.quantile(0.5), a.response_ms.quantile(0.5));
+  EXPECT_EQ(b.dynos.at("web.1").requests, 3u);
+  EXPECT_EQ(b.dynos.at("web.1").response_ms.count(), 1u);
+  ASSERT_EQ(back->errors.size(), 1u);
+  EXPECT_EQ(back->errors[0].message, "boom \"quoted\"");
+  EXPECT_FALSE(decode_window_delta("not json").ok());
 }
 
 }  // namespace

@@ -62,4 +62,10 @@ ingest_summary() {
   curl -s "http://${NODE_ADDR[ingest0]}/api/summary" | jq -e '.total_lines == 400 and .http.requests == 80' >/dev/null
 }
 wait_for "the ingest node's /api/summary (asked of a processor)" 20 ingest_summary
+# ... and its live view holds what the processors processed (their window
+# deltas, shared every second; redelivered copies count here, not in the summary).
+ingest_windows() {
+  curl -s "http://${NODE_ADDR[ingest0]}/api/stats" | jq -e '.windows["5m"].lines >= 400 and .windows["5m"].requests >= 80' >/dev/null
+}
+wait_for "the ingest node's live windows to show the processors' lines" 20 ingest_windows
 pass "redelivered bus messages ($SKIPPED left out of commits): every line stored and counted once"
