@@ -177,11 +177,27 @@ absl::Status BusConnection::ensure_consumer() {
   }
   if (s != NATS_OK) return nats_status(s, fmt::format("consumer {}", o.consumer), code);
   const jsConsumerConfig* have = info->Config;
-  if (have->AckPolicy != js_AckExplicit || have->MaxDeliver != -1) {
-    return absl::FailedPreconditionError(fmt::format(
-        "consumer {} on stream {} exists with other settings (needs explicit acks and unlimited "
-        "redeliveries); delete it (nats consumer rm) and restart",
-        o.consumer, o.stream));
+  std::vector<std::string> diffs;
+  if (have->AckPolicy != js_AckExplicit) diffs.push_back("acks are not explicit");
+  if (have->MaxDeliver != -1)
+    diffs.push_back(fmt::format("max deliver {} (want unlimited)", have->MaxDeliver));
+  if (have->AckWait != cfg.AckWait) {
+    diffs.push_back(
+        fmt::format("ack wait {} ms (want {} ms)", have->AckWait / kNsPerMs, o.ack_wait.count()));
+  }
+  if (have->MaxAckPending != cfg.MaxAckPending) {
+    diffs.push_back(
+        fmt::format("max ack pending {} (want {})", have->MaxAckPending, o.max_ack_pending));
+  }
+  if (have->FilterSubject == nullptr || subjects != have->FilterSubject) {
+    diffs.push_back(fmt::format("filter is not {}", subjects));
+  }
+  if (!diffs.empty()) {
+    return absl::FailedPreconditionError(
+        fmt::format("consumer {} on stream {} exists with other settings: {}; change the flags "
+                    "(--bus-ack-wait, "
+                    "--bus-max-ack-pending) or the consumer (nats consumer edit/rm)",
+                    o.consumer, o.stream, fmt::join(diffs, ", ")));
   }
   return absl::OkStatus();
 }

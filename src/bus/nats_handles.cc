@@ -9,7 +9,9 @@ absl::Status nats_status(natsStatus s, std::string_view what, jsErrCode js_code)
   natsStatus last = NATS_OK;
   const char* detail = nats_GetLastError(&last);
   std::string msg = fmt::format("{}: {}", what, natsStatus_GetText(s));
-  if (detail != nullptr && *detail != '\0' && std::string_view(detail) != natsStatus_GetText(s)) {
+  // The library's detail often repeats the status text after a source location.
+  if (detail != nullptr && *detail != '\0' &&
+      std::string_view(detail).find(natsStatus_GetText(s)) == std::string_view::npos) {
     msg += fmt::format(" ({})", detail);
   }
   if (js_code != 0) msg += fmt::format(" [JetStream error {}]", static_cast<int>(js_code));

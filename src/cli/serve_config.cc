@@ -248,7 +248,7 @@ const std::vector<Setting>& settings() {
       size_setting("bus_max_ack_pending",
                    "With --bus: messages all processors may hold unacknowledged",
                    &ServeConfig::bus_max_ack_pending, 1),
-      string_setting("node", "With --bus: this node's name (default: host name and port)",
+      string_setting("node", "With --bus: this node's name (default: host name and process id)",
                      &ServeConfig::node),
   };
   return table;

@@ -227,6 +227,14 @@ TEST(Bus, AStreamMadeWithOtherSettingsIsAStartUpErrorThatNamesThem) {
   ASSERT_FALSE(again.ok());
   EXPECT_NE(std::string(again.status().message()).find("max bytes"), std::string::npos)
       << again.status();
+  o.max_bytes = options_for(server).max_bytes;
+  ASSERT_TRUE(BusConnection::connect(o, true).ok());  // makes the consumer
+  o.ack_wait = 9000ms;
+  auto consumer = BusConnection::connect(o, true);
+  ASSERT_FALSE(consumer.ok());
+  EXPECT_NE(std::string(consumer.status().message()).find("ack wait 2000 ms (want 9000 ms)"),
+            std::string::npos)
+      << consumer.status();
   BusOptions nobody;
   nobody.servers = {"nats://127.0.0.1:" + std::to_string(testing::free_port())};
   auto refused = BusConnection::connect(nobody, false);

@@ -40,6 +40,16 @@ check_message "logstreamer: --workers: expected a whole number from 1 to 1024, g
 check_message "logstreamer: --duration: expected a duration like 500ms, 30s or 5m, got '5 weeks'" bench --duration "5 weeks"
 check_message "logstreamer: --batch-timeout: at most 1m, got '2m'" bench --batch-timeout 2m
 
+# serve --bus: a role without a bus, a processor without PostgreSQL, a bus
+# that does not answer: one line each, exit 2.
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+check_message "logstreamer serve: key 'role': needs --bus (the cluster's NATS servers)" \
+  serve --listen 127.0.0.1:0 --role process
+check_message "logstreamer serve: keys 'bus' and 'db': a processor (--role process or all) stores into PostgreSQL shared by every node: --db postgres://user:pass@host:port/db" \
+  serve --listen 127.0.0.1:0 --bus "nats://127.0.0.1:$port" --db "$WORK/x.db"
+check_message "logstreamer serve: bus: cannot connect to the bus at nats://127.0.0.1:$port: No server available for connection" \
+  serve --listen 127.0.0.1:0 --bus "nats://127.0.0.1:$port" --role ingest --db none
+
 "$BIN" --help | grep -q analyze || fail "--help does not list analyze"
 "$BIN" analyze --help | grep -q -- "--max-line-bytes" || fail "analyze --help incomplete"
 "$BIN" --version | grep -q "logstreamer" || fail "--version"
