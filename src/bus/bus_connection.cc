@@ -1,5 +1,7 @@
 #include "bus/bus_connection.h"
 
+#include <chrono>
+#include <thread>
 #include <vector>
 
 #include <fmt/format.h>
@@ -54,9 +56,18 @@ absl::StatusOr<std::unique_ptr<BusConnection>> BusConnection::connect(const BusO
   if (auto st = nats_status(natsConnection_JetStream(&js, nc, nullptr), "JetStream"); !st.ok())
     return st;
   c->js_.reset(js);
-  if (auto st = c->ensure_stream(); !st.ok()) return st;
-  if (need_consumer) {
-    if (auto st = c->ensure_consumer(); !st.ok()) return st;
+  // A node (re)started while the cluster elects a leader (a NATS server
+  // restarting, as a supervisor restarts both) waits for JetStream rather
+  // than exiting; anything else, or 30 s of it, is a start-up error.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  for (int attempt = 0;; ++attempt) {
+    absl::Status st = c->ensure_stream();
+    if (st.ok() && need_consumer) st = c->ensure_consumer();
+    if (st.ok()) break;
+    if (!absl::IsUnavailable(st) || std::chrono::steady_clock::now() > deadline) return st;
+    if (attempt % 10 == 0)
+      spdlog::warn("bus: {}; waiting for JetStream", std::string(st.message()));
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
   }
   return c;
 }

@@ -15,6 +15,9 @@ absl::Status nats_status(natsStatus s, std::string_view what, jsErrCode js_code)
     msg += fmt::format(" ({})", detail);
   }
   if (js_code != 0) msg += fmt::format(" [JetStream error {}]", static_cast<int>(js_code));
+  // JetStream between leaders (a server restarting, an election): try again.
+  if (js_code == JSClusterNotAvailErr || js_code == JSClusterNotLeaderErr)
+    return absl::UnavailableError(msg);
   switch (s) {
     case NATS_TIMEOUT:
     case NATS_NO_SERVER:

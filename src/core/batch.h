@@ -66,6 +66,8 @@ class Batch {
         skipped_(std::move(skipped)) {}
 
   std::string_view text() const { return {data_, size_}; }
+  // What keeps a batch made from borrowed memory alive (null for a pooled buffer).
+  const std::shared_ptr<const void>& keep_alive() const { return keep_alive_; }
   size_t size_bytes() const { return size_; }
   const BatchOrigin& origin() const { return origin_; }
   uint32_t skipped_lines() const { return skipped_.lines; }

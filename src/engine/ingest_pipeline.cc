@@ -144,21 +144,28 @@ void IngestPipeline::process(const std::vector<IngestBatch>& round, WorkerState&
   std::array<uint64_t, parse::kFormatCount> by_format{};
   std::array<uint64_t, static_cast<size_t>(parse::ParseError::kCount)> by_reason{};
   parse::LogRecord rec;
+  // A bus processor's round has a summary of its own, stored with the
+  // round's rows by the transaction that claims its messages
+  // (sinks::ClaimPart); the worker's summary stays empty.
+  std::shared_ptr<aggregate::Summary> round_summary;
+  if (options_.claim_parts) round_summary = std::make_shared<aggregate::Summary>();
   {
     std::lock_guard lock(state.mutex);  // uncontended but for /api/summary readers
+    aggregate::Summary& summary = round_summary != nullptr ? *round_summary : state.summary;
     for (const IngestBatch& batch : round) {
       const std::string_view text = batch.text.text();
       const auto source_id = static_cast<uint32_t>(batch.source);
-      // A bus processor summarises each message on its own: the summary is
-      // stored with the message's rows, and only if its claim succeeds.
-      std::shared_ptr<aggregate::Summary> own;
-      if (options_.claim_parts) {
-        own = std::make_shared<aggregate::Summary>();
-        rows.parts.push_back({batch.ack != nullptr ? batch.ack->key() : std::string(),
-                              static_cast<uint32_t>(rows.events.size()), 0,
-                              static_cast<uint32_t>(rows.requests.size()), 0, nullptr});
+      if (round_summary != nullptr) {
+        sinks::ClaimPart part;
+        part.key = batch.ack != nullptr ? batch.ack->key() : std::string();
+        part.events_begin = static_cast<uint32_t>(rows.events.size());
+        part.requests_begin = static_cast<uint32_t>(rows.requests.size());
+        part.round_summary = round_summary;
+        part.text_owner = batch.text.keep_alive();
+        part.text = text;
+        part.max_line_bytes = static_cast<uint32_t>(options_.max_line_bytes);
+        rows.parts.push_back(std::move(part));
       }
-      aggregate::Summary& summary = own != nullptr ? *own : state.summary;
       parse::for_each_line(
           text, options_.max_line_bytes, parser, text.data() + text.size(), rec,
           [&](const parse::LogRecord& r, std::string_view line, uint64_t) {
@@ -183,14 +190,13 @@ void IngestPipeline::process(const std::vector<IngestBatch>& round, WorkerState&
             ++by_reason[static_cast<size_t>(why)];
           });
       summary.end_batch();  // pending messages point into this batch
-      if (own != nullptr) {
-        name_samples(*own);
+      if (round_summary != nullptr) {
         sinks::ClaimPart& part = rows.parts.back();
         part.events_end = static_cast<uint32_t>(rows.events.size());
         part.requests_end = static_cast<uint32_t>(rows.requests.size());
-        part.summary = std::move(own);
       }
     }
+    if (round_summary != nullptr) name_samples(*round_summary);
   }  // the summary's lock: not held while the sink may block
   windows_.merge(slot);
   if (options_.window_listener != nullptr) options_.window_listener->on_window(slot, errors);

@@ -78,10 +78,10 @@ struct IngestOptions {
   size_t max_line_bytes = 64 * 1024;
   double slow_ms = 1000;  // a request slower than this counts as slow
   double high_water = 0.8;  // /readyz is not ready above this queue usage
-  // A bus processor (serve --bus): each batch is one bus message, summarised
-  // on its own and handed to the outputs as a sinks::ClaimPart (its rows,
-  // its key, its summary), so a database stores a message and its counts
-  // once across processors. The workers' own summaries stay empty.
+  // A bus processor (serve --bus): each batch is one bus message, handed to
+  // the outputs as a sinks::ClaimPart (its rows, its key, its text, its
+  // round's summary), so a database stores a message and its counts once
+  // across processors. The workers' own summaries stay empty.
   bool claim_parts = false;
   WindowListener* window_listener = nullptr;  // not owned; outlives the pipeline
 };

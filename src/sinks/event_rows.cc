@@ -60,8 +60,9 @@ std::string_view unquote(std::string_view v) {
 
 }  // namespace
 
-// A part's summary of a hundred lines or so, roughly (its maps and template counter).
-constexpr size_t kClaimPartBytes = 64 * 1024;
+// A part's share of its round's summary, roughly (the message text is the
+// consumer's, counted there).
+constexpr size_t kClaimPartBytes = 2 * 1024;
 
 size_t RowBatch::approx_bytes() const {
   size_t n = 0;

@@ -32,15 +32,25 @@ struct RequestRow {
   std::string dyno, request_id, client_ip;
 };
 
-// Bus processors (serve --bus): the rows of one bus message and its summary,
-// kept apart so that a message another processor already stored (a
-// redelivery) is left out of a transaction whole: rows and summary. `key`
-// is claimed in the ledger in the same transaction as the rows.
+// Bus processors (serve --bus): the rows of one bus message, kept apart so
+// that a message another processor already stored (a redelivery) is left
+// out of a transaction whole, rows and counts. `key` is claimed in the
+// ledger in the same transaction as the rows.
+//
+// The counts: the workers summarise a round of messages together (a Summary
+// costs ~180 KB; one per message would cost more than the lines), so the
+// parts of a round share `round_summary`. A transaction that claims every
+// part of a round stores that summary; one that claims only some counts the
+// claimed messages again from their text (rare: a redelivery racing its
+// first delivery), which the part keeps alive for that.
 struct ClaimPart {
   std::string key;
   uint32_t events_begin = 0, events_end = 0;  // [begin, end) of RowBatch::events
   uint32_t requests_begin = 0, requests_end = 0;
-  std::shared_ptr<const aggregate::Summary> summary;  // the message's lines, summarised
+  std::shared_ptr<const aggregate::Summary> round_summary;
+  std::shared_ptr<const void> text_owner;  // keeps `text` alive (the bus message)
+  std::string_view text;                   // the message's lines
+  uint32_t max_line_bytes = 64 * 1024;
 };
 
 struct RowBatch {

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "parse/line_loop.h"
 #include "sinks/pg_copy_text.h"
 #include "sinks/summary_json.h"
 
@@ -39,22 +40,65 @@ absl::StatusOr<absl::flat_hash_set<std::string>> claim_keys(PgConnection& conn,
   return claimed;
 }
 
+void merge_round_summaries(const RowBatch& rows, aggregate::Summary& merged) {
+  const aggregate::Summary* last = nullptr;
+  for (const ClaimPart& part : rows.parts) {
+    // A round's parts are adjacent (pushed together, appended whole).
+    if (part.round_summary.get() == last || part.round_summary == nullptr) continue;
+    last = part.round_summary.get();
+    merged.merge(*last);
+  }
+}
+
 RowBatch claimed_rows(const RowBatch& rows, absl::flat_hash_set<std::string> claimed,
                       aggregate::Summary& merged, size_t& claimed_parts) {
   RowBatch out;
   claimed_parts = 0;
-  for (const ClaimPart& part : rows.parts) {
-    // A key is used once: a message redelivered to this processor while it
-    // still held the first copy may be twice in one transaction.
-    if (claimed.erase(pg_text(part.key)) == 0) continue;
-    ++claimed_parts;
-    out.events.insert(out.events.end(), rows.events.begin() + part.events_begin,
-                      rows.events.begin() + part.events_end);
-    out.requests.insert(out.requests.end(), rows.requests.begin() + part.requests_begin,
-                        rows.requests.begin() + part.requests_end);
-    if (part.summary != nullptr) merged.merge(*part.summary);
+  for (size_t first = 0; first < rows.parts.size();) {
+    // One round: [first, last).
+    size_t last = first + 1;
+    while (last < rows.parts.size() &&
+           rows.parts[last].round_summary == rows.parts[first].round_summary)
+      ++last;
+    std::vector<const ClaimPart*> kept;
+    for (size_t i = first; i < last; ++i) {
+      const ClaimPart& part = rows.parts[i];
+      // A key is used once: a message redelivered to this processor while it
+      // still held the first copy may be twice in one transaction.
+      if (claimed.erase(pg_text(part.key)) == 0) continue;
+      kept.push_back(&part);
+      out.events.insert(out.events.end(), rows.events.begin() + part.events_begin,
+                        rows.events.begin() + part.events_end);
+      out.requests.insert(out.requests.end(), rows.requests.begin() + part.requests_begin,
+                          rows.requests.begin() + part.requests_end);
+    }
+    claimed_parts += kept.size();
+    if (kept.size() == last - first && rows.parts[first].round_summary != nullptr) {
+      merged.merge(*rows.parts[first].round_summary);
+    } else {
+      recount(kept, merged);
+    }
+    first = last;
   }
   return out;
+}
+
+void recount(const std::vector<const ClaimPart*>& parts, aggregate::Summary& into) {
+  thread_local parse::LineParser parser;
+  parse::LogRecord rec;
+  for (const ClaimPart* part : parts) {
+    const std::string_view text = part->text;
+    parse::for_each_line(
+        text, part->max_line_bytes, parser, text.data() + text.size(), rec,
+        [&](const parse::LogRecord& r, std::string_view, uint64_t) {
+          into.add_from_batch(r, text);
+        },
+        [&](parse::ParseError why, std::string_view line, uint64_t index) {
+          into.add_malformed(aggregate::LinePosition{0, 0, static_cast<uint32_t>(index)}, why,
+                             line);
+        });
+    into.end_batch();  // pending messages point into this text
+  }
 }
 
 absl::Status insert_summary_part(PgConnection& conn, const std::string& node,

@@ -27,10 +27,19 @@ absl::StatusOr<absl::flat_hash_set<std::string>> claim_keys(PgConnection& conn,
                                                             std::vector<std::string> keys,
                                                             int64_t now_us);
 
-// The rows of `rows`' claimed parts, and their summaries merged into
-// `merged`; a key in several parts counts for the first only.
+// The rows of `rows`' claimed parts, and their counts merged into `merged`:
+// a round whose parts were all claimed adds its summary; the claimed parts
+// of any other round are counted again from their text. A key in several
+// parts counts for the first only. `claimed_parts` says how many were kept.
 RowBatch claimed_rows(const RowBatch& rows, absl::flat_hash_set<std::string> claimed,
                       aggregate::Summary& merged, size_t& claimed_parts);
+
+// Every part claimed: the rounds' summaries, each once, into `merged`.
+void merge_round_summaries(const RowBatch& rows, aggregate::Summary& merged);
+
+// Counts `parts`' lines again from their text into `into` (the rules of
+// parse/line_loop.h, as the workers count them).
+void recount(const std::vector<const ClaimPart*>& parts, aggregate::Summary& into);
 
 // Stores `summary` as one part written by `node`.
 absl::Status insert_summary_part(PgConnection& conn, const std::string& node,

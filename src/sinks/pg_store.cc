@@ -147,9 +147,7 @@ absl::Status PgStore::write_once(const RowBatch& rows) {
       if (!claimed.ok()) return claimed.status();
       if (claimed->size() == rows.parts.size()) {
         claimed_parts = rows.parts.size();
-        for (const ClaimPart& part : rows.parts) {
-          if (part.summary != nullptr) merged.merge(*part.summary);
-        }
+        merge_round_summaries(rows, merged);
       } else {
         claimed_only = claimed_rows(rows, *claimed, merged, claimed_parts);
         store = &claimed_only;

@@ -19,6 +19,7 @@
 #include "bus/nats_server_fixture.h"
 #include "bus/window_codec.h"
 #include "engine/ingest_pipeline.h"
+#include "sinks/pg_claims.h"
 
 namespace logstreamer::bus {
 namespace {
@@ -31,10 +32,16 @@ class CaptureSink final : public sinks::RowSink {
  public:
   void push(sinks::RowBatch rows) override {
     std::lock_guard lock(mutex_);
+    aggregate::Summary counted;
+    sinks::merge_round_summaries(rows, counted);  // what a transaction claiming all would store
+    lines_ += counted.total_lines();
     for (const auto& part : rows.parts) {
       keys_.insert(part.key);
       ++parts_;
-      lines_ += part.summary != nullptr ? part.summary->total_lines() : 0;
+      // The text the store would count again if only this part were claimed.
+      aggregate::Summary alone;
+      sinks::recount({&part}, alone);
+      recounted_lines_ += alone.total_lines();
     }
     for (const auto& ack : rows.acks) {
       ack->add_hold();
@@ -54,6 +61,10 @@ class CaptureSink final : public sinks::RowSink {
     std::lock_guard lock(mutex_);
     return lines_;
   }
+  uint64_t recounted_lines() {
+    std::lock_guard lock(mutex_);
+    return recounted_lines_;
+  }
   size_t parts() {
     std::lock_guard lock(mutex_);
     return parts_;
@@ -65,6 +76,7 @@ class CaptureSink final : public sinks::RowSink {
   std::set<std::string> keys_;
   size_t parts_ = 0;
   uint64_t lines_ = 0;
+  uint64_t recounted_lines_ = 0;
 };
 
 BusOptions options_for(const testing::NatsServer& server) {
@@ -162,6 +174,7 @@ TEST(Bus, PublishedRequestsAreAcknowledgedOnceStoredAndProcessedOnceEach) {
   EXPECT_EQ(sink.keys().size(), 60u);  // each message once, by its frame id
   EXPECT_TRUE(sink.keys().contains("frame-0"));
   EXPECT_EQ(sink.lines(), 600u);
+  EXPECT_EQ(sink.recounted_lines(), 600u);  // each message's text, counted alone, adds up the same
   pub.close(std::chrono::steady_clock::now() + 5s);
 }
 

@@ -43,6 +43,7 @@ class Node:
         self.name, self.role, self.extra = name, role, list(extra)
         self.port = logplex_client.free_port()
         self.proc = None
+        NODES.append(self)
 
     def start(self):
         ready = os.path.join(WORK, f"{self.name}.ready")
@@ -85,11 +86,19 @@ def tail(name):
 
 
 started_nats = []
+NODES = []  # every node started, for fail()
 
 
 def fail(msg):
+    """Stops everything at once: the client threads would keep the process alive."""
     print(f"FAIL: {msg}", file=sys.stderr)
-    sys.exit(1)
+    sys.stderr.flush()
+    for node in NODES:
+        if node.proc is not None and node.proc.poll() is None:
+            node.proc.kill()
+    for p in started_nats:
+        p.kill()
+    os._exit(1)
 
 
 def line(fid, i, now):
@@ -176,7 +185,7 @@ def main():
     ingest = [Node("ingest0", "ingest"), Node("ingest1", "ingest")]
     for node in procs + ingest:
         node.start()
-    threads = [threading.Thread(target=client, args=(c, ingest)) for c in range(CLIENTS)]
+    threads = [threading.Thread(target=client, args=(c, ingest), daemon=True) for c in range(CLIENTS)]
     for t in threads:
         t.start()
     begin = time.time()
