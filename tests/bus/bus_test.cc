@@ -18,6 +18,8 @@
 #include "bus/cluster_nodes.h"
 #include "bus/nats_server_fixture.h"
 #include "bus/window_codec.h"
+#include "bus/window_sharing.h"
+#include "core/wall_clock.h"
 #include "engine/ingest_pipeline.h"
 #include "sinks/pg_claims.h"
 
@@ -275,6 +277,39 @@ TEST(Bus, NodesHearEachOthersHeartbeats) {
   EXPECT_NE(json.find(R"("age_ms":)"), std::string::npos) << json;
   a.stop();
   b.stop();
+}
+
+TEST(Bus, ProcessorsLiveWindowsReachTheOtherNodesButNotThemselvesTwice) {
+  testing::NatsServer server;
+  ASSERT_TRUE(server.running());
+  auto conn = BusConnection::connect(options_for(server), false);
+  ASSERT_TRUE(conn.ok()) << conn.status();
+  engine::IngestPipeline here({}), there({});
+  WindowSharing share_here(**conn, "here"), share_there(**conn, "there");
+  ASSERT_TRUE(share_here.start(here).ok());
+  ASSERT_TRUE(share_there.start(there).ok());
+  const int64_t now_s = core::unix_now_us() / 1000000;
+  // Workers report from several threads at once.
+  std::vector<std::thread> workers;
+  for (int t = 0; t < 4; ++t) {
+    workers.emplace_back([&] {
+      for (int i = 0; i < 25; ++i) {
+        aggregate::WindowSlot slot;
+        slot.epoch = aggregate::LiveWindows::epoch_of(now_s);
+        slot.lines = 2;
+        share_here.on_window(slot, {{1, 0, "ERROR", "web", "boom"}});
+      }
+    });
+  }
+  for (auto& w : workers) w.join();
+  ASSERT_TRUE(wait_until([&] { return there.windows().window(now_s, 60).lines == 200; }));
+  EXPECT_FALSE(there.windows().recent_errors().empty());
+  share_here.stop();
+  share_there.stop();
+  // Its own deltas are not merged again where they came from.
+  EXPECT_EQ(here.windows().window(now_s, 60).lines, 0u);
+  EXPECT_GE(share_there.deltas_received(), 1u);
+  EXPECT_EQ(share_here.deltas_received(), 0u);
 }
 
 TEST(WindowCodec, ADeltaMergesOnTheOtherSideAsItWouldHere) {
