@@ -7,7 +7,6 @@
 #include <spdlog/spdlog.h>
 
 #include "bus/bus_headers.h"
-#include "core/wall_clock.h"
 
 namespace logstreamer::bus {
 namespace {
@@ -133,9 +132,7 @@ bool BusPublisher::publish(const std::string& subject, std::string_view body, co
     pending_.erase(msg);
   }
   natsMsg_Destroy(msg);
-  const int64_t now_s = core::unix_now_us() / 1000000;
-  int64_t last = last_error_log_s_.load();
-  if (now_s > last && last_error_log_s_.compare_exchange_strong(last, now_s)) {
+  if (error_log_.allow()) {
     spdlog::warn("bus: cannot publish to {}: {}", subject, natsStatus_GetText(s));
   }
   return false;
@@ -173,9 +170,7 @@ void BusPublisher::completed(natsMsg* msg, bool ok, bool duplicate, const char* 
     if (duplicate) duplicates_.fetch_add(1, std::memory_order_relaxed);
   } else {
     failures_.fetch_add(1, std::memory_order_relaxed);
-    const int64_t now_s = core::unix_now_us() / 1000000;
-    int64_t last = last_error_log_s_.load();
-    if (now_s > last && last_error_log_s_.compare_exchange_strong(last, now_s)) {
+    if (error_log_.allow()) {
       spdlog::warn("bus: publish not acknowledged: {}", error != nullptr ? error : "unknown error");
     }
   }

@@ -31,6 +31,7 @@
 #include "absl/status/status.h"
 #include "aggregate/latency_sketch.h"
 #include "bus/bus_connection.h"
+#include "core/log_throttle.h"
 #include "engine/ingest_pipeline.h"
 
 namespace logstreamer::bus {
@@ -90,7 +91,7 @@ class BusPublisher final : public engine::BatchIntake {
   std::atomic<bool> closed_{false};
   std::atomic<uint64_t> messages_{0}, lines_{0}, bytes_{0}, duplicates_{0}, failures_{0},
       rejected_full_{0};
-  std::atomic<int64_t> last_error_log_s_{0};
+  core::LogThrottle error_log_;  // publish failures: one log line a second
 };
 
 }  // namespace logstreamer::bus

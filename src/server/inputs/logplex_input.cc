@@ -80,9 +80,7 @@ void LogplexInput::note_msg_count(std::string_view declared_text, uint64_t parse
   if (ec == std::errc() && declared == parsed) return;
   msg_count_mismatches_.fetch_add(1, std::memory_order_relaxed);
   // Logged at most once a second: a misbehaving sender must not flood the log.
-  const int64_t now_s = core::unix_now_us() / 1000000;
-  int64_t last = last_mismatch_log_.load();
-  if (now_s > last && last_mismatch_log_.compare_exchange_strong(last, now_s)) {
+  if (mismatch_log_.allow()) {
     spdlog::warn("logplex: Logplex-Msg-Count says {}, body has {} frames (frame id '{}')",
                  declared_text, parsed, frame_id);
   }

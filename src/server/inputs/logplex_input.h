@@ -10,6 +10,7 @@
 // restarts (server/inputs/acknowledger.h).
 #include <atomic>
 
+#include "core/log_throttle.h"
 #include "server/inputs/http_input.h"
 
 namespace logstreamer::server {
@@ -34,7 +35,7 @@ class LogplexInput final : public HttpInput {
   std::atomic<uint64_t> requests_{0}, frames_{0}, malformed_frames_{0}, msg_count_mismatches_{0},
       duplicates_{0};
   std::atomic<uint64_t> drop_count_{0}, lost_count_{0};  // what Logplex says it dropped or lost
-  std::atomic<int64_t> last_mismatch_log_{0};
+  core::LogThrottle mismatch_log_;
 };
 
 }  // namespace logstreamer::server
