@@ -123,3 +123,35 @@ void BM_BatchAggregatorProcess(benchmark::State& state) {
 BENCHMARK(BM_BatchAggregatorProcess)->Unit(benchmark::kMillisecond);
 
 }  // namespace
+
+namespace {
+
+// The shape kernel of the tier in use alone, on messages lying one after
+// another in one buffer (as in a batch), 64 to a call: ns per message.
+void BM_ShapeKernel(benchmark::State& state) {
+  const simd::Level level = simd::active_level();
+  state.SetLabel(simd::shape_kernel_name(level));
+  const simd::ShapeKernel kernel = simd::shape_kernel(level);
+  const auto lines = sample_lines(1 << 14);
+  const auto recs = parsed(lines);
+  std::string text;
+  std::vector<std::pair<size_t, size_t>> spans;
+  for (const auto& rec : recs) {
+    spans.emplace_back(text.size(), rec.message.size());
+    text.append(rec.message);
+    text.push_back('\n');
+  }
+  text.append(256, '\n');
+  std::vector<std::string_view> messages;
+  for (const auto& [at, size] : spans) messages.emplace_back(text.data() + at, size);
+  std::vector<simd::Shape> out(simd::kShapeChunk);
+  size_t i = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(kernel(&messages[i], simd::kShapeChunk, out.data()));
+    i = (i + simd::kShapeChunk) & ((1 << 14) - 1);
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * simd::kShapeChunk));
+}
+BENCHMARK(BM_ShapeKernel);
+
+}  // namespace

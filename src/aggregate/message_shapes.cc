@@ -156,9 +156,14 @@ std::vector<std::optional<std::string>> MessageShapes::shapes_of(
     const uint64_t has = kernel(messages.data() + base, count, shapes);
     for (size_t i = 0; i < count; ++i) {
       if (((has >> i) & 1) == 0) continue;
+      // The squeezed shape: the non-zero bytes before the length byte (a
+      // squeezed kernel's shape is zero padded, a wide one has zeros
+      // where it dropped bytes; simd/message_shapes.h).
       const size_t length_at = messages[base + i].size() > simd::kMaxShortShapeMessage ? 127 : 63;
-      out[base + i].emplace(reinterpret_cast<const char*>(shapes[i].bytes),
-                            shapes[i].bytes[length_at]);
+      std::string& shape = out[base + i].emplace();
+      for (size_t b = 0; b < length_at; ++b) {
+        if (shapes[i].bytes[b] != 0) shape.push_back(static_cast<char>(shapes[i].bytes[b]));
+      }
     }
   }
   return out;

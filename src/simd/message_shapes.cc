@@ -92,4 +92,6 @@ const char* shape_kernel_name(Level level) {
   return "scalar";
 }
 
+bool wide_shapes(Level level) { return std::strcmp(shape_kernel_name(level), "avx2") == 0; }
+
 }  // namespace logstreamer::simd

@@ -5,13 +5,16 @@
 // (kIdMarker for "<id>", kNumberMarker for "<n>", the number's unit kept)
 // and the rest squeezed out. Equal shapes have equal templates.
 //
-// Three kernels, giving byte-identical shapes:
+// Three kernels, giving the same shapes:
 //   avx512  eight short (or four long) messages at once in 512-bit registers,
 //           squeezed with VBMI2's compress (shape_kernels_avx512.h);
-//   avx2    one message at a time: AVX2 compares into 64-bit class masks, the
-//           rule on 64- or 128-bit integers, an 8-byte shuffle per 8 bytes to
-//           squeeze (shape_plan.h, message_shapes_x86.cc);
-//   scalar  the same rule and layout in plain C++: every architecture, and
+//   avx2    four short (or two long) messages at once in 256-bit registers,
+//           *wide*: not squeezed, every byte the shape drops set to zero in
+//           its place (shape_kernels_avx2.h). Dropping a wide shape's zero
+//           bytes gives the squeezed shape (kept bytes are never zero), so
+//           equal wide shapes have equal templates; numbers of different
+//           lengths give different wide shapes of one template;
+//   scalar  the same rule in plain C++, squeezed: every architecture, and
 //           the reference the others are tested against.
 // Stateless and thread-safe.
 #include <cstddef>
@@ -29,9 +32,10 @@ inline constexpr unsigned char kIdMarker = 1;
 inline constexpr unsigned char kNumberMarker = 2;
 inline constexpr size_t kShapeChunk = 64;  // messages per kernel call, at most
 
-// A shape: zero padded, its length in byte 63 (a message of up to 63 bytes:
-// bytes 64 on are not part of it) or in byte 127 (64 to 127 bytes). The rest
-// is slack for the kernels' whole-word stores.
+// A shape in bytes [0, 64) for a message of up to 63 bytes, [0, 128) for
+// 64 to 127 bytes. Squeezed: zero padded, its length in the last of those
+// bytes. Wide: zero where bytes were dropped and past the message (the last
+// byte too: it is past the message). The rest is slack for whole-word stores.
 struct alignas(64) Shape {
   unsigned char bytes[192];
   // The shape's words folded into one (equal shapes, equal folds), for the
@@ -53,6 +57,8 @@ using ShapeKernel = uint64_t (*)(const std::string_view* messages, size_t n, Sha
 ShapeKernel shape_kernel(Level level);
 // Which kernel that is: "avx512-vbmi2", "avx2" or "scalar".
 const char* shape_kernel_name(Level level);
+// Whether that kernel's shapes are wide (see above).
+bool wide_shapes(Level level);
 
 // The kernel counting should use at `level`, or nullptr where shapes cost
 // more than building templates (measured, docs/PERFORMANCE.md): only the

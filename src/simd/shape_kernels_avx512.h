@@ -142,70 +142,14 @@ struct PairedLanes {
   }
 };
 
-LS_VBMI2 inline __m512i and_not(__m512i a, __m512i b) {
-  return _mm512_andnot_si512(b, a);
-}  // a & ~b
-
-// Bits of the tokens (runs of `t`, starting at bits `s`, ending at bits `e`)
-// that contain a bit of `x`, and those tokens' start bits. Carries do the
-// work: adding a token's start bit to its bits that are not in `x` runs up to
-// its first `x` bit; adding that bit to the token runs to its end. The same
-// over the reversed bits (`rt`, `re`: the tokens and their ends, reversed)
-// runs from the token's last `x` bit back to its start; together they cover
-// the token.
-struct Marked {
-  __m512i bits, starts;
-};
-template <typename Lanes>
-LS_VBMI2 inline Marked tokens_containing(__m512i x, __m512i t, __m512i s, __m512i rt, __m512i re) {
-  const __m512i first_x = _mm512_and_si512(Lanes::add(and_not(t, x), s), x);
-  const __m512i to_end = and_not(t, Lanes::add(t, first_x));
-  const __m512i rx = Lanes::reverse(x);
-  const __m512i last_x = _mm512_and_si512(Lanes::add(and_not(rt, rx), re), rx);
-  const __m512i from_start = Lanes::reverse(and_not(rt, Lanes::add(rt, last_x)));
-  const __m512i bits = _mm512_or_si512(to_end, from_start);
-  return {bits, _mm512_and_si512(bits, s)};
-}
-
-// What the shape keeps of each message, and where the markers go. The token
-// rule is message_template.h's: tokens are runs of letters, digits,
-// . - + % _ and bytes >= 0x80; a token with a digit is a number
-// ([+-] digit (digit | .)* with an optional unit of "%" or 1-3 letters) or
-// else an id. `c[k]`: class k of the group. The top bit of each mask must be
-// clear (a message is shorter than its mask's width).
-struct Plan {
-  __m512i keep, id_marks, number_marks;
-};
-template <typename Lanes>
-LS_VBMI2 inline Plan plan(const __m512i c[8]) {
-  const __m512i digit = c[0], alpha = c[1], dot = c[2], percent = c[3], sign = c[4], t = c[5],
-                lanes = c[7];
-  const __m512i s = and_not(t, Lanes::template shl<1>(t));  // token starts
-  const __m512i e = and_not(t, Lanes::template shr<1>(t));  // token ends (last byte)
-  const __m512i rt = Lanes::reverse(t), re = Lanes::reverse(e);
-  const Marked masked = tokens_containing<Lanes>(digit, t, s, rt, re);  // tokens to mask
-  // Number candidates start with a digit, or a sign then a digit.
-  const __m512i candidate = _mm512_and_si512(
-      masked.starts, _mm512_or_si512(digit, _mm512_and_si512(sign, Lanes::template shr<1>(digit))));
-  const __m512i body_start = _mm512_or_si512(_mm512_and_si512(candidate, digit),
-                                             Lanes::template shl<1>(and_not(candidate, digit)));
-  const __m512i body = _mm512_or_si512(digit, dot);
-  const __m512i after_body =
-      _mm512_and_si512(and_not(Lanes::add(body, body_start), body), t);  // first unit byte
-  const __m512i unit = and_not(t, Lanes::add(t, after_body));  // from there to the token's end
-  const __m512i too_long = _mm512_and_si512(
-      _mm512_and_si512(unit, Lanes::template shr<1>(unit)),
-      _mm512_and_si512(Lanes::template shr<2>(unit), Lanes::template shr<3>(unit)));
-  const __m512i lone_percent = _mm512_and_si512(_mm512_and_si512(percent, after_body), e);
-  const __m512i bad_unit = _mm512_or_si512(and_not(and_not(unit, alpha), lone_percent), too_long);
-  const Marked ids_among_candidates = tokens_containing<Lanes>(bad_unit, t, s, rt, re);
-  const __m512i numbers = and_not(candidate, ids_among_candidates.starts);
-  // Keep what is not masked, each masked token's first byte (the marker) and
-  // the unit of each number.
-  return {_mm512_or_si512(_mm512_or_si512(and_not(lanes, masked.bits), masked.starts),
-                          and_not(unit, ids_among_candidates.bits)),
-          and_not(masked.starts, numbers), numbers};
-}
+// The rule (shape_rule_generic.h) on 512-bit registers.
+using Vec = __m512i;
+LS_VBMI2 inline Vec vand(Vec a, Vec b) { return _mm512_and_si512(a, b); }
+LS_VBMI2 inline Vec vor(Vec a, Vec b) { return _mm512_or_si512(a, b); }
+LS_VBMI2 inline Vec and_not(Vec a, Vec b) { return _mm512_andnot_si512(b, a); }  // a & ~b
+#define LS_KERNEL LS_VBMI2
+#include "simd/shape_rule_generic.h"
+#undef LS_KERNEL
 
 // ---- Shapes ----
 
@@ -225,7 +169,8 @@ struct PlanWords {
 template <typename Lanes>
 LS_VBMI2 inline void plan_group(__m512i rows[8], PlanWords& out) {
   transpose_lanes(rows);
-  const Plan p = plan<Lanes>(rows);
+  const Plan p = plan<Lanes>(ClassLanes{rows[0], rows[1], rows[2], rows[3], rows[4], rows[5],
+                                        rows[7]});  // class k in row k (byte_classes.h)
   _mm512_store_si512(out.keep, p.keep);
   _mm512_store_si512(out.id_marks, p.id_marks);
   _mm512_store_si512(out.number_marks, p.number_marks);
