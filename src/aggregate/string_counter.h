@@ -14,9 +14,10 @@
 // valid until an erase, which clears the cache.
 //
 // Not thread-safe: one per worker, merged afterwards.
-#include <array>
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -30,8 +31,15 @@ namespace logstreamer::aggregate {
 
 class StringCounter {
  public:
-  StringCounter() { clear_cache(); }
-  StringCounter(const StringCounter& other) : map_(other.map_) { clear_cache(); }
+  // `cache_bits`: the cache has 2^cache_bits slots (40 bytes each). Counts
+  // with many distinct keys (message templates) want more than the default.
+  explicit StringCounter(int cache_bits = 10)
+      : cache_bits_(cache_bits), cache_(new Slot[size_t{1} << cache_bits]) {
+    clear_cache();
+  }
+  StringCounter(const StringCounter& other) : StringCounter(other.cache_bits_) {
+    map_ = other.map_;
+  }
   StringCounter& operator=(const StringCounter& other) {
     map_ = other.map_;
     clear_cache();
@@ -42,7 +50,7 @@ class StringCounter {
   // when the key is new and may not be inserted.
   bool add(std::string_view key, uint64_t n, bool may_insert) {
     const Words w = words_of(key);
-    Slot& slot = cache_[slot_index(w, key.size())];
+    Slot& slot = cache_[slot_index(w, key.size(), cache_bits_)];
     if (slot.counter != nullptr && slot.len == key.size() && slot.words.head == w.head &&
         slot.words.tail == w.tail &&
         (key.size() <= 16 || simd::equal(slot.data + 8, key.data() + 8, key.size() - 16))) {
@@ -56,7 +64,7 @@ class StringCounter {
   // Valid until erase_at_most() or destruction: nodes do not move.
   uint64_t* counter(std::string_view key, bool may_insert) {
     if (!add(key, 0, may_insert)) return nullptr;
-    return cache_[slot_index(words_of(key), key.size())].counter;
+    return cache_[slot_index(words_of(key), key.size(), cache_bits_)].counter;
   }
 
   uint64_t get(std::string_view key) const {
@@ -106,10 +114,10 @@ class StringCounter {
     const auto byte = [](char c) { return static_cast<uint64_t>(static_cast<unsigned char>(c)); };
     return {byte(p[0]) | byte(p[n / 2]) << 8 | byte(p[n - 1]) << 16, 0};
   }
-  static size_t slot_index(const Words& w, size_t n) {
+  static size_t slot_index(const Words& w, size_t n, int bits) {
     uint64_t h = (w.head * 0x9e3779b97f4a7c15ULL) ^ (w.tail * 0xc2b2ae3d27d4eb4fULL) ^ n;
     h ^= h >> 29;
-    return static_cast<size_t>(h * 0xbf58476d1ce4e5b9ULL >> 54);  // top 10 bits
+    return static_cast<size_t>(h * 0xbf58476d1ce4e5b9ULL >> (64 - bits));  // the top bits
   }
 
   struct Slot {
@@ -118,14 +126,16 @@ class StringCounter {
     uint64_t* counter;  // nullptr: empty
     Words words;
   };
-  static constexpr size_t kCacheSlots = 1024;
 
   // A cache miss: the map, and the slot takes the key.
   bool add_slow(std::string_view key, uint64_t n, bool may_insert, Slot& slot, const Words& w);
-  void clear_cache() { cache_.fill(Slot{nullptr, 0, nullptr, {0, 0}}); }
+  void clear_cache() {
+    std::fill_n(cache_.get(), size_t{1} << cache_bits_, Slot{nullptr, 0, nullptr, {0, 0}});
+  }
 
   absl::node_hash_map<std::string, uint64_t> map_;
-  std::array<Slot, kCacheSlots> cache_;
+  int cache_bits_;
+  std::unique_ptr<Slot[]> cache_;
 };
 
 }  // namespace logstreamer::aggregate

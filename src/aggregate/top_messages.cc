@@ -9,6 +9,7 @@ namespace logstreamer::aggregate {
 
 TopMessages::TopMessages(size_t capacity)
     : capacity_(std::max<size_t>(capacity, 2)),
+      counts_(kCacheBits),
       scratch_(new char[kMaxTemplateBytes]),
       copies_(new char[kPendingMax * kCopyBytes]) {}
 

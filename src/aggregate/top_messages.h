@@ -65,6 +65,11 @@ class TopMessages {
   void prune();
 
   size_t capacity_;
+  // 4096 cache slots: real logs have hundreds of frequent templates and
+  // thousands of rare ones (ids that pass for numbers with a unit), and
+  // with 1024 the rare ones kept evicting the frequent (analyze's sample
+  // data: ~10k templates; docs/PERFORMANCE.md).
+  static constexpr int kCacheBits = 12;
   StringCounter counts_;
   MessageShapes shapes_;  // shape -> counter in counts_; cleared when pruning
   uint64_t pruned_count_ = 0;
