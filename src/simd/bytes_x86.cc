@@ -90,9 +90,19 @@ LS_AVX2 const char* find_avx2(const char* p, const char* end, char c) {
 }
 
 LS_AVX2 bool equal_avx2(const char* a, const char* b, size_t n) {
-  // Keys of 1 to 32 bytes in one compare; longer ones to memcmp.
+  // Whole 32-byte blocks, then the last 1 to 32 bytes in one compare (or by
+  // memcmp when that read would cross a page). Message templates are 30-80
+  // bytes: leaving every key over 32 bytes to memcmp cost 2% of analyze.
+  while (n > 32) {
+    const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a));
+    const __m256i y = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b));
+    if (_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, y)) != -1) return false;
+    a += 32;
+    b += 32;
+    n -= 32;
+  }
   if (n == 0) return true;
-  if (n <= 32 && may_read_ahead(a, 32) && may_read_ahead(b, 32)) {
+  if (may_read_ahead(a, 32) && may_read_ahead(b, 32)) {
     const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a));
     const __m256i y = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b));
     const auto differ = static_cast<uint32_t>(~_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, y)));
