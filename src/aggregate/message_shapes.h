@@ -52,6 +52,8 @@ class MessageShapes {
   // Whether remember() would keep anything (the last find() missed on a
   // message with a shape): callers skip looking the counter up otherwise.
   bool wants_counter() const { return last_valid_; }
+  // Whether there is a kernel at all (else every find() misses).
+  bool enabled() const { return kernel_ != nullptr; }
   void clear();
 
   // The shape itself, for tests: false when the message has none (see above).

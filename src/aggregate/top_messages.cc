@@ -28,19 +28,26 @@ void TopMessages::add(std::string_view message, const char* readable_end) {
 void TopMessages::flush() {
   const size_t n = pending_count_;
   pending_count_ = 0;
+  const char* const copies_end = copies_.get() + kPendingMax * kCopyBytes;
+  // A copy may be read to the end of the copies, a batch's message to the
+  // end of its batch.
+  const auto readable_end = [&](std::string_view m) {
+    return m.data() >= copies_.get() && m.data() < copies_end ? copies_end : pending_end_;
+  };
+  if (!shapes_.enabled()) {  // no shape kernel on this CPU: straight to the templates
+    for (size_t i = 0; i < n; ++i) {
+      add_template(mask_message(pending_[i], scratch_.get(), readable_end(pending_[i])), 1);
+    }
+    return;
+  }
   std::array<uint64_t*, kPendingMax> counters;
   shapes_.find_many(pending_.data(), n, counters.data());
   // Hits first: a miss may prune, and pruning moves no counter but erases some.
   for (size_t i = 0; i < n; ++i) {
     if (counters[i] != nullptr) ++*counters[i];
   }
-  const char* const copies_end = copies_.get() + kPendingMax * kCopyBytes;
   for (size_t i = 0; i < n; ++i) {
-    if (counters[i] != nullptr) continue;
-    // A copy may be read to the end of the copies, a batch's message to the
-    // end of its batch.
-    const bool copied = pending_[i].data() >= copies_.get() && pending_[i].data() < copies_end;
-    add(pending_[i], copied ? copies_end : pending_end_);
+    if (counters[i] == nullptr) add(pending_[i], readable_end(pending_[i]));
   }
 }
 
