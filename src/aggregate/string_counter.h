@@ -45,6 +45,16 @@ class StringCounter {
     clear_cache();
     return *this;
   }
+  // Moves keep the cache: the map's nodes, which it points into, move with
+  // the map. The moved-from counter is empty (and still usable).
+  StringCounter(StringCounter&& other)
+      : map_(std::move(other.map_)),
+        cache_bits_(other.cache_bits_),
+        cache_(std::move(other.cache_)) {
+    other.map_.clear();
+    other.cache_.reset(new Slot[size_t{1} << other.cache_bits_]);
+    other.clear_cache();
+  }
 
   // Adds n to key's count if the key is known or `may_insert`; returns false
   // when the key is new and may not be inserted.

@@ -3,6 +3,8 @@
 #include <map>
 #include <random>
 
+#include <string>
+
 #include <gtest/gtest.h>
 
 #include "aggregate/capped_counter.h"
@@ -62,6 +64,22 @@ TEST(CappedCounter, KeysDifferingInOneByteAtAnyPositionStayApart) {
   }
   for (const auto& [k, n] : expected) ASSERT_EQ(c.get(k), n) << "[" << k << "]";
   EXPECT_EQ(c.size(), expected.size());
+}
+
+// Moved top messages keep counting through their caches (which point into
+// the map's nodes, and those move with the map): analyze moves the first
+// worker's summary instead of copying it.
+TEST(TopMessages, MovedCountsKeepCounting) {
+  TopMessages a;
+  for (int i = 0; i < 100; ++i) a.add("user " + std::to_string(i) + " logged in");
+  a.add("Health check ok");
+  TopMessages b = std::move(a);
+  for (int i = 0; i < 50; ++i) b.add("user " + std::to_string(i) + " logged in");
+  b.add("Health check ok");
+  const auto top = b.top(10);
+  ASSERT_EQ(top.size(), 2u);
+  EXPECT_EQ(top[0], std::make_pair(std::string("user <n> logged in"), uint64_t{150}));
+  EXPECT_EQ(top[1], std::make_pair(std::string("Health check ok"), uint64_t{2}));
 }
 
 TEST(TopMessages, PrunesTheRareHalfWhenFullAndSaysItIsApproximate) {
