@@ -4,6 +4,7 @@
 #include <bit>
 #include <cstring>
 #include <string>
+#include <utility>
 
 #include "simd/simd_level.h"
 
@@ -32,14 +33,24 @@ inline bool same_shape(const unsigned char* a, const unsigned char* b) {
   return diff == 0;
 }
 
-// The ways of a set, newest first. A slot is its shape (with the length in
-// the last byte) and a counter; an empty way has no counter.
+// The ways of a set, most recently hit first. A slot is its shape (with
+// the length in the last byte) and a counter; an empty way has no counter.
+// A hit in a later way moves that way to the front: a new shape is put
+// last (insert()), so shapes seen once (there are thousands in real logs)
+// pass through the last way without pushing the frequent ones back. With
+// new shapes put first, most hits were in the second way, after a failed
+// compare of the first and a mispredicted branch.
 template <typename Line>
 uint64_t* probe(const std::unique_ptr<Line[]>& lines, const std::unique_ptr<uint64_t*[]>& counters,
                 size_t first, size_t ways, const unsigned char* shape) {
   for (size_t way = first; way < first + ways; ++way) {
     if (counters[way] != nullptr && same_shape<sizeof(Line)>(lines[way].bytes, shape)) {
-      return counters[way];
+      uint64_t* const counter = counters[way];
+      if (way != first) {
+        std::swap(lines[way], lines[first]);
+        std::swap(counters[way], counters[first]);
+      }
+      return counter;
     }
   }
   return nullptr;
@@ -108,14 +119,12 @@ void MessageShapes::find_with(const std::string_view* messages, size_t n, uint64
 
 template <typename Line>
 void MessageShapes::Table<Line>::insert(size_t set, const unsigned char* bytes, uint64_t* counter) {
-  // The newest shape takes the first way; the others move down one.
+  // The first empty way, else the last (see probe()).
   const size_t first = set * kWays;
-  for (size_t way = first + kWays - 1; way > first; --way) {
-    lines[way] = lines[way - 1];
-    counters[way] = counters[way - 1];
-  }
-  std::memcpy(lines[first].bytes, bytes, sizeof(Line));
-  counters[first] = counter;
+  size_t way = first;
+  while (way < first + kWays - 1 && counters[way] != nullptr) ++way;
+  std::memcpy(lines[way].bytes, bytes, sizeof(Line));
+  counters[way] = counter;
 }
 
 void MessageShapes::remember(uint64_t* counter) {

@@ -24,10 +24,12 @@
 // shape equals the scalar kernel's shape.
 #include <immintrin.h>
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <string_view>
+#include <type_traits>
 
 #include "simd/avx2_classes.h"  // LS_AVX2
 #include "simd/message_shapes.h"
@@ -119,10 +121,68 @@ enum ClassIndex {
 
 // ---- Class words of one message ----
 
-// The class words of `blocks` 64-byte blocks of message m into lanes
+// The byte classes by two nibble lookups (simdjson's way): a byte's class
+// bits are kLow[its low nibble] & kHigh[its high nibble]. Letters take two
+// bits (A-O/a-o and P-Z/p-z have different low nibbles); bytes >= 0x80
+// look up zero and are told apart by their top bit. Three constants in all:
+// range compares per class needed thirteen, more than the registers, and
+// the compiler rebuilt them for every message (a third of the kernel).
+namespace nibble {
+enum : uint8_t {
+  kLetterA = 0x01,  // A-O, a-o (high nibble 4 or 6, low 1-F)
+  kLetterP = 0x02,  // P-Z, p-z (high nibble 5 or 7, low 0-A)
+  kDot = 0x04,
+  kPercent = 0x08,
+  kSign = 0x10,
+  kUnderscore = 0x20,
+  kMarker = 0x40,  // 0x00-0x02
+  kDigit = 0x80,   // the top bit: movemask reads it directly
+};
+LS_AVX2 inline __m256i classes(__m256i v) {
+  const __m256i low_table = _mm256_setr_epi8(
+      // 0: digit, P-letter, marker; 1-2: also A-letter; ...
+      kDigit | kLetterP | kMarker, kDigit | kLetterA | kLetterP | kMarker,
+      kDigit | kLetterA | kLetterP | kMarker, kDigit | kLetterA | kLetterP,
+      kDigit | kLetterA | kLetterP, kDigit | kLetterA | kLetterP | kPercent,
+      kDigit | kLetterA | kLetterP, kDigit | kLetterA | kLetterP, kDigit | kLetterA | kLetterP,
+      kDigit | kLetterA | kLetterP, kLetterA | kLetterP, kLetterA | kSign, kLetterA,
+      kLetterA | kSign, kLetterA | kDot, kLetterA | kUnderscore,
+      // the same for the second 128-bit lane
+      kDigit | kLetterP | kMarker, kDigit | kLetterA | kLetterP | kMarker,
+      kDigit | kLetterA | kLetterP | kMarker, kDigit | kLetterA | kLetterP,
+      kDigit | kLetterA | kLetterP, kDigit | kLetterA | kLetterP | kPercent,
+      kDigit | kLetterA | kLetterP, kDigit | kLetterA | kLetterP, kDigit | kLetterA | kLetterP,
+      kDigit | kLetterA | kLetterP, kLetterA | kLetterP, kLetterA | kSign, kLetterA,
+      kLetterA | kSign, kLetterA | kDot, kLetterA | kUnderscore);
+  const __m256i high_table =
+      _mm256_setr_epi8(kMarker, 0, kDot | kPercent | kSign, static_cast<char>(kDigit), kLetterA,
+                       kLetterP | kUnderscore, kLetterA, kLetterP, 0, 0, 0, 0, 0, 0, 0, 0,  //
+                       kMarker, 0, kDot | kPercent | kSign, static_cast<char>(kDigit), kLetterA,
+                       kLetterP | kUnderscore, kLetterA, kLetterP, 0, 0, 0, 0, 0, 0, 0, 0);
+  const __m256i nibble = _mm256_set1_epi8(0x0f);
+  return _mm256_and_si256(
+      _mm256_shuffle_epi8(low_table, _mm256_and_si256(v, nibble)),
+      _mm256_shuffle_epi8(high_table, _mm256_and_si256(_mm256_srli_epi16(v, 4), nibble)));
+}
+// The bits of the bytes that have class bit `bit` (a power of two).
+template <int kBit>
+LS_AVX2 inline uint32_t bits(__m256i classes) {
+  constexpr int kShift = 7 - std::countr_zero(static_cast<unsigned>(kBit));
+  return static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_slli_epi16(classes, kShift)));
+}
+// The bits of the bytes that have any of the class bits in `mask`.
+LS_AVX2 inline uint32_t any_bits(__m256i classes, char mask) {
+  return ~static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(
+      _mm256_and_si256(classes, _mm256_set1_epi8(mask)), _mm256_setzero_si256())));
+}
+}  // namespace nibble
+
+// The class words of `kBlocks` 64-byte blocks of message m into lanes
 // first_lane.. of `words`; false if it holds a byte that could pass for a
 // marker. Whole-vector reads in place when they stay within the message's
-// page (bytes past the message are masked off), else from a zero-padded copy.
+// page (bytes past the message are masked off), else from a zero-padded
+// copy. One 32-byte half at a time, each class to its bits at once: fewer
+// registers live.
 template <int kBlocks>
 LS_AVX2 inline bool class_words(std::string_view m, uint64_t (*words)[4], int first_lane) {
   constexpr int kBytes = 64 * kBlocks;
@@ -137,87 +197,113 @@ LS_AVX2 inline bool class_words(std::string_view m, uint64_t (*words)[4], int fi
   }
   bool marker_like = false;
   for (int b = 0; b < kBlocks; ++b) {
-    const char* block = src + 64 * b;
-    const __m256i v0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(block));
-    const __m256i v1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(block + 32));
-    const avx2_classes::Classes32 k0 = avx2_classes::classify(v0);
-    const avx2_classes::Classes32 k1 = avx2_classes::classify(v1);
-    const auto word = [](__m256i lo, __m256i hi) LS_AVX2 {
-      return static_cast<uint64_t>(static_cast<uint32_t>(_mm256_movemask_epi8(lo))) |
-             static_cast<uint64_t>(static_cast<uint32_t>(_mm256_movemask_epi8(hi))) << 32;
-    };
+    uint64_t digit = 0, alpha = 0, dot = 0, percent = 0, sign = 0, token = 0, marker = 0;
+    for (int half = 0; half < 2; ++half) {
+      const __m256i v =
+          _mm256_loadu_si256(reinterpret_cast<const __m256i*>(src + 64 * b + 32 * half));
+      const __m256i c = nibble::classes(v);
+      const int shift = 32 * half;
+      digit |= uint64_t{nibble::bits<nibble::kDigit>(c)} << shift;
+      alpha |= uint64_t{nibble::any_bits(c, nibble::kLetterA | nibble::kLetterP)} << shift;
+      dot |= uint64_t{nibble::bits<nibble::kDot>(c)} << shift;
+      percent |= uint64_t{nibble::bits<nibble::kPercent>(c)} << shift;
+      sign |= uint64_t{nibble::bits<nibble::kSign>(c)} << shift;
+      marker |= uint64_t{nibble::bits<nibble::kMarker>(c)} << shift;
+      const uint32_t high = static_cast<uint32_t>(_mm256_movemask_epi8(v));  // bytes >= 0x80
+      token |= uint64_t{nibble::any_bits(c, static_cast<char>(~nibble::kMarker)) | high} << shift;
+    }
     const size_t in_block = m.size() - std::min<size_t>(m.size(), 64 * b);
     const uint64_t in = in_block >= 64 ? ~uint64_t{0} : (uint64_t{1} << in_block) - 1;
     const int lane = first_lane + b;
-    words[kDigitWords][lane] = word(k0.digit, k1.digit) & in;
-    words[kAlphaWords][lane] = word(k0.alpha, k1.alpha) & in;
-    words[kDotWords][lane] = word(k0.dot, k1.dot) & in;
-    words[kPercentWords][lane] = word(k0.percent, k1.percent) & in;
-    words[kSignWords][lane] = word(k0.sign, k1.sign) & in;
-    words[kTokenWords][lane] = word(k0.token, k1.token) & in;
+    words[kDigitWords][lane] = digit & in;
+    words[kAlphaWords][lane] = alpha & in;
+    words[kDotWords][lane] = dot & in;
+    words[kPercentWords][lane] = percent & in;
+    words[kSignWords][lane] = sign & in;
+    words[kTokenWords][lane] = token & in;
     words[kInMessageWords][lane] = in;
-    marker_like |=
-        (word(avx2_classes::in_range(v0, 0, 3), avx2_classes::in_range(v1, 0, 3)) & in) != 0;
+    marker_like |= (marker & in) != 0;
   }
   return !marker_like;
 }
 
 // ---- Wide shapes ----
 
-// 0xff in byte j for each bit j of `bits`.
-LS_AVX2 inline __m256i expand_bits(uint32_t bits) {
-  const __m256i spread =
-      _mm256_shuffle_epi8(_mm256_set1_epi32(static_cast<int>(bits)),
-                          _mm256_setr_epi8(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2,
-                                           2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3));
+// 0xff in byte j of (low, high) for each bit j of `bits`: one broadcast, then
+// per half a byte shuffle (byte j/8 of the word to byte j) and a bit test.
+struct Expanded {
+  __m256i low, high;
+};
+LS_AVX2 inline Expanded expand_bits(uint64_t bits) {
+  const __m256i word = _mm256_set1_epi64x(static_cast<long long>(bits));
   const __m256i bit = _mm256_set1_epi64x(static_cast<long long>(0x8040201008040201ULL));
-  return _mm256_cmpeq_epi8(_mm256_and_si256(spread, bit), bit);
+  const __m256i low =
+      _mm256_shuffle_epi8(word, _mm256_setr_epi8(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 2,
+                                                 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3));
+  const __m256i high =
+      _mm256_shuffle_epi8(word, _mm256_setr_epi8(4, 4, 4, 4, 4, 4, 4, 4, 5, 5, 5, 5, 5, 5, 5, 5, 6,
+                                                 6, 6, 6, 6, 6, 6, 6, 7, 7, 7, 7, 7, 7, 7, 7));
+  return {_mm256_cmpeq_epi8(_mm256_and_si256(low, bit), bit),
+          _mm256_cmpeq_epi8(_mm256_and_si256(high, bit), bit)};
 }
 
 // 32 bytes of a wide shape: markers written in, what is not kept zeroed.
-LS_AVX2 inline __m256i widen(__m256i v, uint32_t keep, uint32_t id_marks, uint32_t number_marks) {
-  v = _mm256_blendv_epi8(v, _mm256_set1_epi8(static_cast<char>(kIdMarker)), expand_bits(id_marks));
-  v = _mm256_blendv_epi8(v, _mm256_set1_epi8(static_cast<char>(kNumberMarker)),
-                         expand_bits(number_marks));
-  return _mm256_and_si256(v, expand_bits(keep));
+LS_AVX2 inline __m256i widen(__m256i v, __m256i keep, __m256i id_marks, __m256i number_marks) {
+  v = _mm256_blendv_epi8(v, _mm256_set1_epi8(static_cast<char>(kIdMarker)), id_marks);
+  v = _mm256_blendv_epi8(v, _mm256_set1_epi8(static_cast<char>(kNumberMarker)), number_marks);
+  return _mm256_and_si256(v, keep);
 }
 
-// Each word rotated by its own amount (r: four rotations), for the fold.
-LS_AVX2 inline __m256i rotate_words(__m256i x, __m256i r) {
-  return _mm256_or_si256(_mm256_sllv_epi64(x, r),
-                         _mm256_srlv_epi64(x, _mm256_sub_epi64(_mm256_set1_epi64x(64), r)));
+// The fold of a wide shape's halves: each half's bytes rotated within their
+// 128-bit lanes by an amount of its own (one shuffle), xored, the four words
+// xored. Equal shapes, equal folds; only the cache's spread depends on it.
+template <int kHalf>
+LS_AVX2 inline __m256i rotate_half(__m256i x) {
+  constexpr char r = static_cast<char>(5 * kHalf);
+  const auto at = [](char i) { return static_cast<char>((i + r) & 15); };
+  const __m128i rotation =
+      _mm_setr_epi8(at(0), at(1), at(2), at(3), at(4), at(5), at(6), at(7), at(8), at(9), at(10),
+                    at(11), at(12), at(13), at(14), at(15));
+  return kHalf == 0 ? x : _mm256_shuffle_epi8(x, _mm256_broadcastsi128_si256(rotation));
 }
 LS_AVX2 inline uint64_t fold_words(__m256i x) {
   const __m128i half = _mm_xor_si128(_mm256_castsi256_si128(x), _mm256_extracti128_si256(x, 1));
   return static_cast<uint64_t>(_mm_cvtsi128_si64(half)) ^
-         static_cast<uint64_t>(_mm_extract_epi64(half, 1));
+         static_cast<uint64_t>(_mm_extract_epi64(half, 1)) * 0x9e3779b97f4a7c15ULL;
 }
 
-// The wide shape of the message at p (blocks 64-byte blocks, bytes past the
-// message zero because nothing past it is kept) into out, from its plan's
-// words.
+// The wide shape of message m (kBlocks 64-byte blocks; bytes past the
+// message are zero because nothing past it is kept) into out, from its
+// plan's words.
 template <int kBlocks>
 LS_AVX2 inline void write_wide(std::string_view m, const uint64_t* keep, const uint64_t* id_marks,
                                const uint64_t* number_marks, Shape& out) {
   constexpr int kBytes = 64 * kBlocks;
   alignas(32) char padded[kBytes];
   const char* src = m.data();
-  if (!may_read_ahead(src, kBytes)) {
+  if (m.empty() || !may_read_ahead(src, kBytes)) {
     std::memset(padded, 0, kBytes);
     std::memcpy(padded, m.data(), m.size());
     src = padded;
   }
   __m256i folded = _mm256_setzero_si256();
-  for (int h = 0; h < 2 * kBlocks; ++h) {
-    const int word = h / 2, shift = 32 * (h % 2);
-    const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(src + 32 * h));
-    const __m256i wide = widen(v, static_cast<uint32_t>(keep[word] >> shift),
-                               static_cast<uint32_t>(id_marks[word] >> shift),
-                               static_cast<uint32_t>(number_marks[word] >> shift));
-    _mm256_store_si256(reinterpret_cast<__m256i*>(out.bytes + 32 * h), wide);
-    const __m256i rotations = _mm256_setr_epi64x(4 * h + 1, 4 * h + 19, 4 * h + 37, 4 * h + 53);
-    folded = _mm256_xor_si256(folded, rotate_words(wide, rotations));
-  }
+  const auto block = [&](auto b) LS_AVX2 {
+    constexpr int kBlock = decltype(b)::value;
+    const Expanded k = expand_bits(keep[kBlock]);
+    const Expanded ids = expand_bits(id_marks[kBlock]);
+    const Expanded numbers = expand_bits(number_marks[kBlock]);
+    const char* p = src + 64 * kBlock;
+    const __m256i low =
+        widen(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)), k.low, ids.low, numbers.low);
+    const __m256i high = widen(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32)), k.high,
+                               ids.high, numbers.high);
+    _mm256_store_si256(reinterpret_cast<__m256i*>(out.bytes + 64 * kBlock), low);
+    _mm256_store_si256(reinterpret_cast<__m256i*>(out.bytes + 64 * kBlock + 32), high);
+    folded = _mm256_xor_si256(
+        folded, _mm256_xor_si256(rotate_half<2 * kBlock>(low), rotate_half<2 * kBlock + 1>(high)));
+  };
+  block(std::integral_constant<int, 0>{});
+  if constexpr (kBlocks == 2) block(std::integral_constant<int, 1>{});
   out.fold = fold_words(folded);
 }
 
