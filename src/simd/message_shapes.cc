@@ -84,7 +84,7 @@ ShapeKernel counting_shape_kernel(Level level) {
   const char* forced = std::getenv("LOGSTREAMER_SHAPES");
   if (forced != nullptr && std::strcmp(forced, "on") == 0) return shape_kernel(level);
   if (forced != nullptr && std::strcmp(forced, "off") == 0) return nullptr;
-  return vbmi2_usable(level) ? shape_kernel(level) : nullptr;
+  return level == Level::kAvx2 || level == Level::kAvx512 ? shape_kernel(level) : nullptr;
 }
 
 const char* shape_kernel_name(Level level) {

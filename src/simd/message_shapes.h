@@ -61,8 +61,9 @@ const char* shape_kernel_name(Level level);
 bool wide_shapes(Level level);
 
 // The kernel counting should use at `level`, or nullptr where shapes cost
-// more than building templates (measured, docs/PERFORMANCE.md): only the
-// AVX-512 kernel pays today. LOGSTREAMER_SHAPES=on|off overrides, for
+// more than building templates (measured, docs/PERFORMANCE.md): the AVX-512
+// and AVX2 kernels pay, the scalar one does not (so the sse2 and scalar
+// tiers build templates). LOGSTREAMER_SHAPES=on|off overrides, for
 // measurements.
 ShapeKernel counting_shape_kernel(Level level);
 
