@@ -76,6 +76,7 @@ TEST(SimdBytes, FindAgreesWithMemchrAtEveryLengthAndNeverReadsPast) {
       char* p = g.tail(n);
       for (size_t i = 0; i < n; ++i) p[i] = static_cast<char>('a' + rng() % 26);
       if (n > 0 && trial % 4 != 0) p[rng() % n] = '\n';  // one in four has none
+      if (n > 0 && trial % 4 == 3) p[rng() % n] = '\n';  // some have two: the first counts
       const char* expected = static_cast<const char*>(std::memchr(p, '\n', n));
       EXPECT_EQ(find(p, p + n, '\n'), expected) << n;
       char* f = g.front(n, '\n');  // needles right after the end
