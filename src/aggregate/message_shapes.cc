@@ -41,8 +41,10 @@ inline bool same_shape(const unsigned char* a, const unsigned char* b) {
 // new shapes put first, most hits were in the second way, after a failed
 // compare of the first and a mispredicted branch.
 template <typename Line>
-uint64_t* probe(const std::unique_ptr<Line[]>& lines, const std::unique_ptr<uint64_t*[]>& counters,
-                size_t first, size_t ways, const unsigned char* shape) {
+[[gnu::always_inline]] inline uint64_t* probe(const std::unique_ptr<Line[]>& lines,
+                                              const std::unique_ptr<uint64_t*[]>& counters,
+                                              size_t first, size_t ways,
+                                              const unsigned char* shape) {
   for (size_t way = first; way < first + ways; ++way) {
     if (counters[way] != nullptr && same_shape<sizeof(Line)>(lines[way].bytes, shape)) {
       uint64_t* const counter = counters[way];
