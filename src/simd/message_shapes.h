@@ -43,7 +43,7 @@ struct alignas(64) Shape {
   uint64_t fold;
 };
 
-// The fold of the scalar and AVX2 kernels: the words rotated apart, xored.
+// The fold of the scalar kernel: the words rotated apart, xored.
 uint64_t fold_shape_words(const unsigned char* shape, size_t words);
 
 // Computes the shapes of messages[0, n), n <= kShapeChunk. Bit i of the

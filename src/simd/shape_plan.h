@@ -1,9 +1,9 @@
 #pragma once
 // The rule of message shapes on plain integers: one message's class masks,
 // 64 bits for a message of up to 63 bytes, 128 bits (unsigned __int128) for
-// 64 to 127. The same arithmetic as the AVX-512 kernel's plan()
-// (shape_kernels_avx512.h), one message at a time; used by the scalar and
-// AVX2 kernels. Portable C++ (GCC and Clang's 128-bit integers).
+// 64 to 127. The same arithmetic as the vector kernels' plan()
+// (shape_rule_generic.h), one message at a time; used by the scalar kernel.
+// Portable C++ (GCC and Clang's 128-bit integers).
 #include <cstdint>
 
 #include "simd/byte_classes.h"
