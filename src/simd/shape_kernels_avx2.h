@@ -7,9 +7,9 @@
 // The same rule as the AVX-512 kernel (shape_kernels_avx512.h), in the same
 // two lane layouts, four 64-bit lanes to a register: four short messages (up
 // to 63 bytes) a group, or two long ones (64-127 bytes) in lane pairs that
-// hold 128-bit masks. Class masks come from AVX2 compares and movemask (no
-// transpose needed: one 64-bit word per message and class), bit reversal is
-// two nibble lookups and a byte shuffle.
+// hold 128-bit masks. Class masks come from two nibble lookups per 32 bytes
+// and a movemask per class (no transpose needed: one 64-bit word per message
+// and class); bit reversal is two nibble lookups and a byte shuffle.
 //
 // What differs is the output. AVX2 has no byte compress, and squeezing the
 // dropped bytes out eight at a time with table-driven shuffles cost more
