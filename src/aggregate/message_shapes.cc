@@ -33,8 +33,9 @@ inline bool same_shape(const unsigned char* a, const unsigned char* b) {
   return diff == 0;
 }
 
-// The ways of a set, most recently hit first. A slot is its shape (with
-// the length in the last byte) and a counter; an empty way has no counter.
+// The ways of a set, most recently hit first. A slot is its shape (as the
+// kernel wrote it: squeezed or wide, simd/message_shapes.h) and a counter;
+// an empty way has no counter.
 // A hit in a later way moves that way to the front: a new shape is put
 // last (insert()), so shapes seen once (there are thousands in real logs)
 // pass through the last way without pushing the frequent ones back. With

@@ -12,6 +12,33 @@
 
 namespace logstreamer::simd::shapes {
 
+namespace {
+
+// The indexes of the short (up to 63 bytes) and long (64-127) messages among
+// messages[0, n), in order; longer ones are in neither. Both kernels group
+// messages by length. Each index is written to both lists and kept in one:
+// whether a message is short is data dependent (one in six of analyze's
+// sample messages is long), and a branch on it mispredicted. (Plain arrays:
+// zeroing arrays of string_views cost a one-message call more than its
+// shape did.)
+struct Split {
+  size_t n_short, n_long;
+};
+inline Split split_by_length(const std::string_view* messages, size_t n, uint8_t* short_index,
+                             uint8_t* long_index) {
+  size_t n_short = 0, n_long = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const size_t size = messages[i].size();
+    short_index[n_short] = static_cast<uint8_t>(i);
+    long_index[n_long] = static_cast<uint8_t>(i);
+    n_short += size <= kMaxShortShapeMessage;
+    n_long += size > kMaxShortShapeMessage && size <= kMaxShapeMessage;
+  }
+  return {n_short, n_long};
+}
+
+}  // namespace
+
 namespace avx512 {
 
 // A shape's eight words rotated apart and folded, in registers.
@@ -26,19 +53,8 @@ LS_VBMI2 inline uint64_t fold(__m512i shape) {
 }
 
 LS_VBMI2 uint64_t kernel(const std::string_view* messages, size_t n, Shape* out) {
-  // Indexes, written to both lists and kept in one: whether a message is
-  // short is data dependent (one in six of analyze's sample messages is
-  // long), and a branch on it mispredicted. (Plain arrays: zeroing arrays
-  // of string_views cost a one-message call more than its shape did.)
   uint8_t short_index[kShapeChunk], long_index[kShapeChunk];
-  size_t n_short = 0, n_long = 0;
-  for (size_t i = 0; i < n; ++i) {
-    const size_t size = messages[i].size();
-    short_index[n_short] = static_cast<uint8_t>(i);
-    long_index[n_long] = static_cast<uint8_t>(i);
-    n_short += size <= kMaxShortShapeMessage;
-    n_long += size > kMaxShortShapeMessage && size <= kMaxShapeMessage;
-  }
+  const auto [n_short, n_long] = split_by_length(messages, n, short_index, long_index);
   uint64_t has = 0;
   std::string_view group[8];
   for (size_t k = 0; k < n_short; k += 8) {
@@ -125,15 +141,8 @@ LS_AVX2 uint64_t shape_groups(const std::string_view* messages, const uint8_t* i
 
 // Four short messages, or two long ones, a group (shape_kernels_avx2.h).
 LS_AVX2 uint64_t kernel(const std::string_view* messages, size_t n, Shape* out) {
-  uint8_t short_index[kShapeChunk], long_index[kShapeChunk];  // as the AVX-512 kernel
-  size_t n_short = 0, n_long = 0;
-  for (size_t i = 0; i < n; ++i) {
-    const size_t size = messages[i].size();
-    short_index[n_short] = static_cast<uint8_t>(i);
-    long_index[n_long] = static_cast<uint8_t>(i);
-    n_short += size <= kMaxShortShapeMessage;
-    n_long += size > kMaxShortShapeMessage && size <= kMaxShapeMessage;
-  }
+  uint8_t short_index[kShapeChunk], long_index[kShapeChunk];
+  const auto [n_short, n_long] = split_by_length(messages, n, short_index, long_index);
   return shape_groups<SingleLanes, 1>(messages, short_index, n_short, out) |
          shape_groups<PairedLanes, 2>(messages, long_index, n_long, out);
 }

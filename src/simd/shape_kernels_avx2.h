@@ -24,6 +24,7 @@
 // shape equals the scalar kernel's shape.
 #include <immintrin.h>
 
+#include <array>
 #include <bit>
 #include <cstddef>
 #include <cstdint>
@@ -32,6 +33,7 @@
 #include <type_traits>
 
 #include "simd/avx2_classes.h"  // LS_AVX2
+#include "simd/byte_classes.h"
 #include "simd/message_shapes.h"
 #include "simd/read_ahead.h"
 
@@ -121,6 +123,20 @@ enum ClassIndex {
 
 // ---- Class words of one message ----
 
+// Where kBytes whole-vector bytes of message m may be read: in place when
+// they stay within the message's page (the bytes past it are masked off by
+// the caller), else from `padded`, a zero-padded copy. The copy costs a
+// store-forwarding stall, so it is the exception.
+template <int kBytes>
+LS_AVX2 inline const char* readable(std::string_view m, char* padded) {
+  if (!m.empty() && may_read_ahead(m.data(), kBytes)) return m.data();
+  for (int i = 0; i < kBytes; i += 32) {
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(padded + i), _mm256_setzero_si256());
+  }
+  if (!m.empty()) std::memcpy(padded, m.data(), m.size());
+  return padded;
+}
+
 // The byte classes by two nibble lookups (simdjson's way): a byte's class
 // bits are kLow[its low nibble] & kHigh[its high nibble]. Letters take two
 // bits (A-O/a-o and P-Z/p-z have different low nibbles); bytes >= 0x80
@@ -138,27 +154,64 @@ enum : uint8_t {
   kMarker = 0x40,  // 0x00-0x02
   kDigit = 0x80,   // the top bit: movemask reads it directly
 };
+// The tables, 16 entries repeated for each 128-bit lane (PSHUFB looks up
+// within a lane).
+constexpr std::array<uint8_t, 32> low_nibble_table() {
+  std::array<uint8_t, 32> t{};
+  for (int i = 0; i < 32; ++i) {
+    const int low = i % 16;
+    t[i] =
+        static_cast<uint8_t>((low <= 9 ? kDigit : 0) | (low >= 1 ? kLetterA : 0) |
+                             (low <= 0xa ? kLetterP : 0) | (low == 0xe ? kDot : 0) |
+                             (low == 0x5 ? kPercent : 0) | (low == 0xb || low == 0xd ? kSign : 0) |
+                             (low == 0xf ? kUnderscore : 0) | (low <= 2 ? kMarker : 0));
+  }
+  return t;
+}
+constexpr std::array<uint8_t, 32> high_nibble_table() {
+  std::array<uint8_t, 32> t{};
+  for (int i = 0; i < 32; ++i) {
+    const int high = i % 16;
+    t[i] =
+        static_cast<uint8_t>(high == 0                ? kMarker
+                             : high == 2              ? kDot | kPercent | kSign
+                             : high == 3              ? kDigit
+                             : high == 4 || high == 6 ? kLetterA
+                             : high == 5              ? kLetterP | kUnderscore
+                             : high == 7              ? kLetterP
+                                         : 0);  // 8-F: bytes >= 0x80, told apart by their top bit
+  }
+  return t;
+}
+alignas(32) inline constexpr std::array<uint8_t, 32> kLowNibbles = low_nibble_table();
+alignas(32) inline constexpr std::array<uint8_t, 32> kHighNibbles = high_nibble_table();
+
+// The lookups give every byte below 0x80 the classes of simd/byte_classes.h,
+// the one table the other kernels use: checked here, at compile time.
+constexpr bool agrees_with_byte_classes() {
+  for (int c = 0; c < 0x80; ++c) {
+    const int got = kLowNibbles[c & 15] & kHighNibbles[c >> 4];
+    const int want = kByteClasses[c];
+    const bool letter = (got & (kLetterA | kLetterP)) != 0;
+    const bool token = (got & ~kMarker) != 0;
+    if (((got & kDigit) != 0) != ((want & simd::kDigit) != 0) ||
+        letter != ((want & simd::kAlpha) != 0) ||
+        ((got & kDot) != 0) != ((want & simd::kDot) != 0) ||
+        ((got & kPercent) != 0) != ((want & simd::kPercent) != 0) ||
+        ((got & kSign) != 0) != ((want & simd::kSign) != 0) ||
+        token != ((want & simd::kToken) != 0) ||
+        ((got & kMarker) != 0) != ((want & simd::kMarkerLike) != 0)) {
+      return false;
+    }
+  }
+  return true;
+}
+static_assert(agrees_with_byte_classes(), "the nibble tables must give byte_classes.h's classes");
+
 LS_AVX2 inline __m256i classes(__m256i v) {
-  const __m256i low_table = _mm256_setr_epi8(
-      // 0: digit, P-letter, marker; 1-2: also A-letter; ...
-      kDigit | kLetterP | kMarker, kDigit | kLetterA | kLetterP | kMarker,
-      kDigit | kLetterA | kLetterP | kMarker, kDigit | kLetterA | kLetterP,
-      kDigit | kLetterA | kLetterP, kDigit | kLetterA | kLetterP | kPercent,
-      kDigit | kLetterA | kLetterP, kDigit | kLetterA | kLetterP, kDigit | kLetterA | kLetterP,
-      kDigit | kLetterA | kLetterP, kLetterA | kLetterP, kLetterA | kSign, kLetterA,
-      kLetterA | kSign, kLetterA | kDot, kLetterA | kUnderscore,
-      // the same for the second 128-bit lane
-      kDigit | kLetterP | kMarker, kDigit | kLetterA | kLetterP | kMarker,
-      kDigit | kLetterA | kLetterP | kMarker, kDigit | kLetterA | kLetterP,
-      kDigit | kLetterA | kLetterP, kDigit | kLetterA | kLetterP | kPercent,
-      kDigit | kLetterA | kLetterP, kDigit | kLetterA | kLetterP, kDigit | kLetterA | kLetterP,
-      kDigit | kLetterA | kLetterP, kLetterA | kLetterP, kLetterA | kSign, kLetterA,
-      kLetterA | kSign, kLetterA | kDot, kLetterA | kUnderscore);
+  const __m256i low_table = _mm256_load_si256(reinterpret_cast<const __m256i*>(kLowNibbles.data()));
   const __m256i high_table =
-      _mm256_setr_epi8(kMarker, 0, kDot | kPercent | kSign, static_cast<char>(kDigit), kLetterA,
-                       kLetterP | kUnderscore, kLetterA, kLetterP, 0, 0, 0, 0, 0, 0, 0, 0,  //
-                       kMarker, 0, kDot | kPercent | kSign, static_cast<char>(kDigit), kLetterA,
-                       kLetterP | kUnderscore, kLetterA, kLetterP, 0, 0, 0, 0, 0, 0, 0, 0);
+      _mm256_load_si256(reinterpret_cast<const __m256i*>(kHighNibbles.data()));
   const __m256i nibble = _mm256_set1_epi8(0x0f);
   return _mm256_and_si256(
       _mm256_shuffle_epi8(low_table, _mm256_and_si256(v, nibble)),
@@ -179,22 +232,13 @@ LS_AVX2 inline uint32_t any_bits(__m256i classes, char mask) {
 
 // The class words of `kBlocks` 64-byte blocks of message m into lanes
 // first_lane.. of `words`; false if it holds a byte that could pass for a
-// marker. Whole-vector reads in place when they stay within the message's
-// page (bytes past the message are masked off), else from a zero-padded
-// copy. One 32-byte half at a time, each class to its bits at once: fewer
+// marker. Bytes past the message are masked off with the message's lanes.
+// One 32-byte half at a time, each class to its bits at once: fewer
 // registers live.
 template <int kBlocks>
 LS_AVX2 inline bool class_words(std::string_view m, uint64_t (*words)[4], int first_lane) {
-  constexpr int kBytes = 64 * kBlocks;
-  alignas(32) char padded[kBytes];
-  const char* src = m.data();
-  if (m.empty() || !may_read_ahead(src, kBytes)) {
-    for (int i = 0; i < kBytes; i += 32) {
-      _mm256_store_si256(reinterpret_cast<__m256i*>(padded + i), _mm256_setzero_si256());
-    }
-    std::memcpy(padded, m.data(), m.size());
-    src = padded;
-  }
+  alignas(32) char padded[64 * kBlocks];
+  const char* const src = readable<64 * kBlocks>(m, padded);
   bool marker_like = false;
   for (int b = 0; b < kBlocks; ++b) {
     uint64_t digit = 0, alpha = 0, dot = 0, percent = 0, sign = 0, token = 0, marker = 0;
@@ -278,14 +322,8 @@ LS_AVX2 inline uint64_t fold_words(__m256i x) {
 template <int kBlocks>
 LS_AVX2 inline void write_wide(std::string_view m, const uint64_t* keep, const uint64_t* id_marks,
                                const uint64_t* number_marks, Shape& out) {
-  constexpr int kBytes = 64 * kBlocks;
-  alignas(32) char padded[kBytes];
-  const char* src = m.data();
-  if (m.empty() || !may_read_ahead(src, kBytes)) {
-    std::memset(padded, 0, kBytes);
-    std::memcpy(padded, m.data(), m.size());
-    src = padded;
-  }
+  alignas(32) char padded[64 * kBlocks];
+  const char* const src = readable<64 * kBlocks>(m, padded);
   __m256i folded = _mm256_setzero_si256();
   const auto block = [&](auto b) LS_AVX2 {
     constexpr int kBlock = decltype(b)::value;
