@@ -14,26 +14,29 @@ namespace {
 // blank or non-blank is a tzcnt. A boundary past the mask (a line longer than
 // 64 bytes whose fields run past byte 63) is "unknown" (-1) and the line goes
 // to the byte-at-a-time parser; lines of up to 64 bytes are whole in the mask.
+// A line shorter than 64 bytes gets a bit at its length in both masks, so a
+// search that runs off its end finds the length without a branch.
 class BlankMask {
  public:
-  explicit BlankMask(std::string_view line)
-      : blanks_(simd::blank_mask(line.data(), line.size())),
-        seen_(line.size() < 64 ? static_cast<int>(line.size()) : 64),
-        whole_(line.size() <= 64) {}
+  explicit BlankMask(std::string_view line) : whole_(line.size() <= 64) {
+    const uint64_t blanks = simd::blank_mask(line.data(), line.size());
+    const uint64_t end_bit = line.size() < 64 ? uint64_t{1} << line.size() : 0;
+    blanks_ = blanks | end_bit;
+    words_ = (~blanks & (end_bit - 1)) | end_bit;  // end_bit 0: every bit below 64
+  }
 
   int blank_from(int i) const { return first(blanks_, i); }
-  int word_from(int i) const { return first(~blanks_ & below(seen_), i); }
+  int word_from(int i) const { return first(words_, i); }
 
  private:
-  static uint64_t below(int i) { return i >= 64 ? ~uint64_t{0} : (uint64_t{1} << i) - 1; }
   int first(uint64_t bits, int i) const {
-    const uint64_t rest = i >= 64 ? 0 : bits & (~uint64_t{0} << i);
-    if (rest != 0) return std::countr_zero(rest);
-    return whole_ ? seen_ : -1;
+    const uint64_t rest = i < 64 ? bits & (~uint64_t{0} << i) : 0;
+    const int at = std::countr_zero(rest);  // 64 when none
+    return at < 64 || whole_ ? at : -1;     // a line of exactly 64 bytes ends at 64
   }
 
   uint64_t blanks_;
-  int seen_;
+  uint64_t words_;
   bool whole_;
 };
 

@@ -88,64 +88,13 @@ bool scan_seconds_and_zone(std::string_view text, size_t& pos, int64_t& us) {
   return true;
 }
 
-// The common tail ":SS.fff[Z]" (1 to 7 fraction digits) read as two words:
-// the fraction's digits are found and converted with SWAR arithmetic instead
-// of a loop per digit. Anything else (no fraction, an offset, a short text)
-// returns false and the general scanner runs from `pos` again.
-bool scan_seconds_fast(std::string_view text, size_t& pos, int64_t& us) {
-  const size_t p = pos;
-  if (text.size() < p + 12) return false;
-  uint64_t head, frac;
-  std::memcpy(&head, text.data() + p, 8);      // ":SS.fff?"
-  std::memcpy(&frac, text.data() + p + 4, 8);  // the fraction's first 8 bytes
-  const unsigned d1 = static_cast<unsigned>((head >> 8) & 0xff) - '0';
-  const unsigned d2 = static_cast<unsigned>((head >> 16) & 0xff) - '0';
-  const unsigned dot = static_cast<unsigned>((head >> 24) & 0xff);
-  if ((head & 0xff) != ':' || d1 > 9 || d2 > 9 || (dot != '.' && dot != ',')) return false;
-  const unsigned ss = d1 * 10 + d2;
-  if (ss > 60) return false;
-  // Digit values per byte; the high bit marks a byte that was not a digit.
-  const uint64_t values = frac ^ 0x3030303030303030ULL;
-  const uint64_t not_digit = ((values + 0x7676767676767676ULL) | values) & 0x8080808080808080ULL;
-  if (not_digit == 0) return false;  // 8 or more digits: rare, the loop handles them
-  const int k = std::countr_zero(not_digit) / 8;
-  if (k == 0) return false;
-  // Left-pad to 8 digits with zero bytes, then 8 digits -> integer in three
-  // multiplies (the simdjson parse_eight_digits trick).
-  uint64_t v = values << (8 * (8 - k));
-  v = (v * 10 + (v >> 8)) & 0x00FF00FF00FF00FFULL;
-  v = ((v * ((uint64_t{100} << 16) + 1)) >> 16) & 0x0000FFFF0000FFFFULL;
-  v = (v * ((uint64_t{10000} << 32) + 1)) >> 32;
-  static constexpr int64_t kScale[] = {0, 100000, 10000, 1000, 100, 10, 1};
-  const int64_t micros = k <= 6 ? static_cast<int64_t>(v) * kScale[k] : static_cast<int64_t>(v) / 10;  // k == 7
-  size_t q = p + 4 + static_cast<size_t>(k);  // < p + 12 <= size
-  // A 'Z' or not is data dependent (layouts mix in one file): no branch.
-  q += (text[q] | 0x20) == 'z';
-  if (q < text.size() && text[q] != ' ' && text[q] != '\t') return false;  // an offset, or not a timestamp
-  us += static_cast<int64_t>(ss) * 1'000'000 + micros;
-  pos = q;
-  return true;
-}
-
-// Consecutive lines nearly always share their "YYYY-MM-DDTHH:MM" prefix; one
-// per thread remembers the last one and what it meant, so the date and hour
-// are parsed once a minute instead of once a line. The separator (byte 10: T,
-// t or space) is left out of the key, so "2024-01-20 10:00" and
-// "2024-01-20T10:00" share an entry.
-struct MinutePrefixCache {
-  uint64_t head = 0, tail = 0;  // the 16 prefix bytes, as two words
-  int64_t us = 0;               // what they meant
-  bool valid = false;
-};
-thread_local MinutePrefixCache tl_minute_cache;
-
 }  // namespace
 
-bool scan_timestamp(std::string_view text, ParsedTime& out) {
+bool scan_timestamp_general(std::string_view text, ParsedTime& out) {
   if (text.size() < 10) return false;
   int64_t us;
   size_t pos;
-  MinutePrefixCache& cache = tl_minute_cache;
+  detail::MinutePrefixCache& cache = detail::tl_minute_cache;
   uint64_t head = 0, tail = 0;
   const bool separator_ok = text.size() >= 16 && (text[10] == 'T' || text[10] == 't' || text[10] == ' ');
   if (separator_ok) {
@@ -153,7 +102,7 @@ bool scan_timestamp(std::string_view text, ParsedTime& out) {
     std::memcpy(&tail, text.data() + 8, 8);
     tail &= ~(0xFFULL << 16);  // byte 10 of the text is byte 2 of `tail`
   }
-  if (separator_ok && cache.valid && head == cache.head && tail == cache.tail) {
+  if (separator_ok && head == cache.head && tail == cache.tail) {
     us = cache.us;
     pos = 16;
   } else {
@@ -165,7 +114,7 @@ bool scan_timestamp(std::string_view text, ParsedTime& out) {
       if (const std::optional<int64_t> hm = scan_hour_minute(text, pos + 1)) {
         us += *hm;
         pos += 6;
-        cache = MinutePrefixCache{head, tail, us, true};  // pos == 16 <= size here
+        cache = detail::MinutePrefixCache{head, tail, us};  // pos == 16 <= size here
       } else if (text[pos] != ' ') {
         return false;  // "2024-01-20Tgarbage"
       } else {
@@ -175,7 +124,7 @@ bool scan_timestamp(std::string_view text, ParsedTime& out) {
       }
     }
   }
-  if (pos < text.size() && !ends_token(text, pos) && !scan_seconds_fast(text, pos, us) &&
+  if (pos < text.size() && !ends_token(text, pos) && !detail::scan_seconds_fast(text, pos, us) &&
       !scan_seconds_and_zone(text, pos, us)) {
     return false;
   }

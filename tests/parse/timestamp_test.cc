@@ -67,6 +67,73 @@ TEST(Timestamp, CacheDoesNotConfuseNeighbouringLines) {
   EXPECT_FALSE(scan_timestamp("2024-01-21T10:01:99Z", t));  // cached prefix, bad seconds
 }
 
+// The inline fast path (the thread's cached minute, then ":SS.f...") must
+// agree with the general scanner on a cold cache, accepting and rejecting
+// alike; the texts are long enough (>= 28 bytes) for the fast path to look.
+TEST(Timestamp, CachedMinuteFastPathAgreesWithTheGeneralScanner) {
+  const std::string tails[] = {":07.1",
+                               ":07.12",
+                               ":07.123",
+                               ":07.1234",
+                               ":07.12345",
+                               ":07.123456",
+                               ":07.1234567",
+                               ":07.12345678",
+                               ":07.123456789",
+                               ":07.1234567890",
+                               ":07,250",
+                               ":07.123Z",
+                               ":07.123z",
+                               ":07.5Z",
+                               ":60.000",
+                               ":61.000",
+                               ":7a.000",
+                               ":07.",
+                               ":07.Z",
+                               ":07.123+01:00",
+                               ":07.123-0130",
+                               ":07.123x",
+                               ":07.123Zx",
+                               ":07",
+                               ":07Z",
+                               "Z",
+                               "",
+                               ";07.123",
+                               ":07:123"};
+  const std::string enders[] = {" INFO payment-service x", "\tINFO payment-service x", ""};
+  int fast = 0;
+  for (const char* sep : {"T", "t", " "}) {
+    for (const std::string& tail : tails) {
+      for (const std::string& end : enders) {
+        const std::string text = std::string("2024-01-20") + sep + "10:00" + tail + end;
+        ParsedTime expected, got;
+        detail::tl_minute_cache = detail::MinutePrefixCache{};
+        const bool expected_ok = scan_timestamp_general(text, expected);
+        ParsedTime prime;
+        ASSERT_TRUE(scan_timestamp_general("2024-01-20T10:00:00Z", prime));  // caches the minute
+        ParsedTime fast_result;
+        if (detail::scan_timestamp_cached(text, fast_result)) {
+          ++fast;
+          EXPECT_TRUE(expected_ok) << text;
+          EXPECT_EQ(fast_result.unix_us, expected.unix_us) << text;
+          EXPECT_EQ(fast_result.length, expected.length) << text;
+        }
+        const bool ok = scan_timestamp(text, got);
+        ASSERT_EQ(ok, expected_ok) << text;
+        if (ok) {
+          EXPECT_EQ(got.unix_us, expected.unix_us) << text;
+          EXPECT_EQ(got.length, expected.length) << text;
+        }
+      }
+    }
+  }
+  // ".1" to ".1234567", ",250", "Z"/"z" and the 60th second, each separator,
+  // with a blank after: the fast path must have taken these.
+  EXPECT_GE(fast, 3 * 2 * 12);
+  EXPECT_EQ(scan("2024-01-20T10:00:07.123Z INFO payment-service x"),
+            utc_us(2024, 1, 20, 10, 0, 7) + 123000);
+}
+
 TEST(Timestamp, Rejects) {
   ParsedTime t;
   for (const char* bad : {"", "2024", "2024-1-20", "2024-13-01", "2024-00-10", "2024-02-30T00:00:00Z",
