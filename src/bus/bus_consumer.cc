@@ -172,6 +172,7 @@ void BusConsumer::handle(natsMsg* raw, std::stop_token& stop) {
     batch.request_seq = seq;
     batch.received_us = received_us;
     batch.ack = ack;
+    batch.from_bus = true;  // counted by the ingest node that took it
     return batch;
   };
   while (true) {

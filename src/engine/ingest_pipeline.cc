@@ -45,32 +45,38 @@ void IngestPipeline::start() {
 }
 
 core::OfferResult IngestPipeline::offer(IngestBatch batch) {
-  const size_t source = static_cast<size_t>(batch.source);
+  const IngestSource source = batch.source;
   const uint32_t lines = batch.lines;
   const size_t bytes = batch.text.size_bytes();
+  const bool from_bus = batch.from_bus;
   // The byte budget: reserved before the offer, given back if it fails. An
   // empty queue takes any batch, so nothing is unqueueable.
   const size_t before = queued_bytes_.fetch_add(bytes, std::memory_order_acq_rel);
   if (before > 0 && before + bytes > options_.queue_bytes) {
     queued_bytes_.fetch_sub(bytes, std::memory_order_acq_rel);
-    counters_.rejected_lines[source].fetch_add(lines, std::memory_order_relaxed);
+    if (!from_bus) count_offered(source, lines, core::OfferResult::kRejected);
     return core::OfferResult::kRejected;
   }
   const core::OfferResult r = queue_.offer(batch, lines);
   if (r != core::OfferResult::kAccepted) queued_bytes_.fetch_sub(bytes, std::memory_order_acq_rel);
+  if (!from_bus) count_offered(source, lines, r);
+  return r;
+}
+
+void IngestPipeline::count_offered(IngestSource source, uint32_t lines, core::OfferResult r) {
+  const size_t i = static_cast<size_t>(source);
   switch (r) {
     case core::OfferResult::kAccepted:
-      counters_.accepted_lines[source].fetch_add(lines, std::memory_order_relaxed);
+      counters_.accepted_lines[i].fetch_add(lines, std::memory_order_relaxed);
       break;
     case core::OfferResult::kDroppedNewest:
-      counters_.dropped_lines[source].fetch_add(lines, std::memory_order_relaxed);
+      counters_.dropped_lines[i].fetch_add(lines, std::memory_order_relaxed);
       break;
     case core::OfferResult::kRejected:
     case core::OfferResult::kClosed:
-      counters_.rejected_lines[source].fetch_add(lines, std::memory_order_relaxed);
+      counters_.rejected_lines[i].fetch_add(lines, std::memory_order_relaxed);
       break;
   }
-  return r;
 }
 
 void IngestPipeline::close() {

@@ -52,6 +52,9 @@ struct IngestBatch {
   // --ack commit: released (the pipeline's hold) once the batch's rows are
   // handed to every output; the outputs hold it until they commit.
   core::AckPtr ack;
+  // Taken from the bus (serve --bus): an ingest node counted it at its edge
+  // already, so it is not counted again under this node's ingest outcomes.
+  bool from_bus = false;
 };
 
 // Sees each round's live-window slot and recent errors once they are merged
@@ -87,7 +90,8 @@ struct IngestOptions {
 };
 
 struct IngestCounters {
-  // By source (IngestSource); only the first options().source_names.size() are used.
+  // Lines received over HTTP, by source (IngestSource; only the first
+  // options().source_names.size() are used) and what became of them.
   std::array<std::atomic<uint64_t>, kMaxIngestSources> accepted_lines{};
   std::array<std::atomic<uint64_t>, kMaxIngestSources> rejected_lines{};  // queue full
   std::array<std::atomic<uint64_t>, kMaxIngestSources> dropped_lines{};   // drop policies
@@ -111,6 +115,11 @@ class IngestPipeline final : public BatchIntake {
   // (answer 429/503). kDroppedNewest: the drop policy threw it away (counted).
   // kClosed: shutting down (answer 503).
   core::OfferResult offer(IngestBatch batch) override;
+  // What became of `lines` received over HTTP and offered to `r`'s intake
+  // (this pipeline, or the bus): the ingest outcome counters. offer() counts
+  // its own batches, except those from the bus; an input whose intake is the
+  // bus calls this. Thread-safe.
+  void count_offered(IngestSource source, uint32_t lines, core::OfferResult r);
   // A line refused before the queue (bad framing, invalid NDJSON, too long):
   // counted and sampled with the parsed lines' malformed ones.
   void add_malformed(IngestSource source, uint64_t request_seq, uint64_t line_index, parse::ParseError why,

@@ -81,6 +81,40 @@ TEST(IngestPipeline, ParsesAggregatesAndStoresRows) {
   EXPECT_EQ(s.samples.sorted()[0].line, 3u);  // the third line of its request
 }
 
+// Ingest outcomes count lines received over HTTP once, where they arrived:
+// a batch taken from the bus was counted by the ingest node that published
+// it (which counts through count_offered()), so it is processed here but not
+// counted again, even when the full queue makes the consumer offer it twice.
+TEST(IngestPipeline, BatchesFromTheBusAreProcessedButNotCountedAsIngest) {
+  GateSink sink;  // closed: the worker holds its first batch
+  IngestOptions o;
+  o.workers = {1, 1};
+  o.queue_lines = 3;
+  o.policy = core::FullPolicy::kReject;
+  IngestPipeline p(o, {&sink});
+  p.start();
+  auto from_bus = [](int seq) {
+    IngestBatch b = batch_of(kFrames, 3, seq);
+    b.from_bus = true;
+    return b;
+  };
+  ASSERT_EQ(p.offer(from_bus(0)), core::OfferResult::kAccepted);
+  sink.wait_for_waiting(1);
+  ASSERT_EQ(p.offer(from_bus(1)), core::OfferResult::kAccepted);
+  EXPECT_EQ(p.offer(from_bus(2)), core::OfferResult::kRejected);  // full: the consumer retries
+  EXPECT_EQ(p.counters().accepted_lines[0].load(), 0u);
+  EXPECT_EQ(p.counters().rejected_lines[0].load(), 0u);
+  p.count_offered(0, 5, core::OfferResult::kAccepted);  // an ingest node's edge, publishing
+  p.count_offered(0, 2, core::OfferResult::kRejected);
+  p.count_offered(0, 1, core::OfferResult::kDroppedNewest);
+  sink.open();
+  p.close();
+  EXPECT_EQ(p.counters().processed_lines.load(), 6u);
+  EXPECT_EQ(p.counters().accepted_lines[0].load(), 5u);
+  EXPECT_EQ(p.counters().rejected_lines[0].load(), 2u);
+  EXPECT_EQ(p.counters().dropped_lines[0].load(), 1u);
+}
+
 TEST(IngestPipeline, RejectsWhenFullAndDrainsEverythingAccepted) {
   GateSink sink;  // closed: the worker blocks on its first batch
   IngestOptions o;

@@ -8,7 +8,7 @@
 namespace logstreamer::server {
 namespace http = boost::beast::http;
 
-std::optional<Reply> HttpInput::offer_lines(engine::BatchIntake& intake,
+std::optional<Reply> HttpInput::offer_lines(const InputContext& ctx,
                                             std::shared_ptr<std::string> lines, uint32_t count,
                                             uint64_t seq, core::AckPtr ack, unsigned version) {
   engine::IngestBatch batch;
@@ -21,7 +21,12 @@ std::optional<Reply> HttpInput::offer_lines(engine::BatchIntake& intake,
   batch.request_seq = seq;
   batch.received_us = core::unix_now_us();
   batch.ack = std::move(ack);
-  switch (intake.offer(std::move(batch))) {
+  const core::OfferResult r = ctx.intake->offer(std::move(batch));
+  // The pipeline counts what is offered to it; what goes to the bus is
+  // counted here, so that an ingest node's outcomes are not all zero.
+  if (ctx.intake != ctx.pipeline && ctx.pipeline != nullptr)
+    ctx.pipeline->count_offered(source_, count, r);
+  switch (r) {
     case core::OfferResult::kAccepted:
     case core::OfferResult::kDroppedNewest:  // a drop policy the operator chose: counted,
                                              // acknowledged

@@ -64,11 +64,12 @@ class HttpInput {
   virtual void upstream_drops(std::vector<std::pair<std::string_view, uint64_t>>&) const {}
 
  protected:
-  // Queues `count` lines (each ended by '\n') as one batch of this input,
-  // with `ack` attached (null with --ack queued). nullopt: queued (or dropped
+  // Offers `count` lines (each ended by '\n') as one batch of this input to
+  // ctx.intake (the pipeline, or the bus), with `ack` attached (null with
+  // --ack queued), and counts the outcome under this input's source. nullopt: queued (or dropped
   // by a drop policy the operator chose); else the answer: 429 when the queue
   // is full, 503 when shutting down. The caller then forgets the request's key.
-  std::optional<Reply> offer_lines(engine::BatchIntake& intake, std::shared_ptr<std::string> lines,
+  std::optional<Reply> offer_lines(const InputContext& ctx, std::shared_ptr<std::string> lines,
                                    uint32_t count, uint64_t seq, core::AckPtr ack,
                                    unsigned version);
 

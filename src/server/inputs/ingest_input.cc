@@ -67,7 +67,7 @@ Reply IngestInput::handle(Request& req) {
   core::AckPtr ack;
   if (accepted > 0) {
     ack = acks_.make_ack(key);
-    if (auto refused = offer_lines(*ctx_.intake, lines, accepted, seq, ack, v)) {
+    if (auto refused = offer_lines(ctx_, lines, accepted, seq, ack, v)) {
       acks_.rejected(key);
       return std::move(*refused);
     }

@@ -58,8 +58,7 @@ Reply LogplexInput::handle(Request& req) {
   core::AckPtr ack;
   if (split.frames > 0) {
     ack = acks_.make_ack(frame_id);
-    if (auto refused =
-            offer_lines(*ctx_.intake, lines, static_cast<uint32_t>(split.frames), seq, ack, v)) {
+    if (auto refused = offer_lines(ctx_, lines, static_cast<uint32_t>(split.frames), seq, ack, v)) {
       acks_.rejected(frame_id);
       return std::move(*refused);
     }

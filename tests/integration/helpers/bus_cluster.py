@@ -263,7 +263,15 @@ def main():
     print(f"/api/summary of {procs[1].name} and {ingest[0].name} equals analyze of the acknowledged lines "
           f"({expected['total_lines']} lines)")
 
+    # Lines received over HTTP are counted where they arrived: on the ingest
+    # node that published them, not again on the processor that took them.
+    status, body = ingest[0].get("/api/stats")
+    taken = json.loads(body)["pipeline"]["accepted_lines"] if status == 200 else None
+    if not taken:
+        fail(f"{ingest[0].name}: /api/stats accepted_lines is {taken} after the load")
     status, body = procs[1].get("/api/stats")
+    if json.loads(body)["pipeline"]["accepted_lines"] != 0:
+        fail(f"{procs[1].name} counts lines from the bus as received over HTTP: {body[:300]}")
     bus = json.loads(body)["bus"]
     print(f"cluster: {bus['cluster']['nodes']} nodes heard; {procs[1].name}: {bus['consumer']}")
     for node in procs + ingest[:1]:
