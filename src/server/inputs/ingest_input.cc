@@ -1,6 +1,7 @@
 #include "server/inputs/ingest_input.h"
 
 #include <memory>
+#include <vector>
 
 #include <fmt/format.h>
 #include <simdjson.h>
@@ -44,6 +45,14 @@ Reply IngestInput::handle(Request& req) {
   auto lines = std::make_shared<std::string>();
   lines->reserve(req.body().size() + 1);
   uint32_t accepted = 0, malformed = 0;
+  // Reported once the request is taken: a request refused (429, 503) comes
+  // again, and its refused lines must be counted once, not per attempt.
+  struct Refused {
+    uint64_t line_index;
+    parse::ParseError why;
+    std::string_view line;  // into the request's body
+  };
+  std::vector<Refused> refused;
   parse::split_lines(req.body(), [&](std::string_view line, uint64_t line_index) {
     parse::ParseError why = parse::ParseError::kOk;
     if (line.size() > ctx_.max_line_bytes) {
@@ -57,7 +66,7 @@ Reply IngestInput::handle(Request& req) {
     }
     if (why != parse::ParseError::kOk) {
       ++malformed;
-      ctx_.pipeline->add_malformed(source_, seq, line_index, why, line);
+      refused.push_back({line_index, why, line});
       return;
     }
     lines->append(line);
@@ -67,11 +76,13 @@ Reply IngestInput::handle(Request& req) {
   core::AckPtr ack;
   if (accepted > 0) {
     ack = acks_.make_ack(key);
-    if (auto refused = offer_lines(ctx_, lines, accepted, seq, ack, v)) {
+    if (auto retry = offer_lines(ctx_, lines, accepted, seq, ack, v)) {
       acks_.rejected(key);
-      return std::move(*refused);
+      return std::move(*retry);
     }
   }
+  for (const Refused& r : refused)
+    ctx_.pipeline->add_malformed(source_, seq, r.line_index, r.why, r.line);
   return acks_.accepted(
       ack, key,
       json_reply(http::status::accepted,

@@ -7,7 +7,8 @@
 // Lines are split by the shared rules (parse/line_loop.h: CR stripped, blank
 // lines skipped but numbered); an over-long line, or a line that is not a
 // JSON object in an NDJSON body, is refused at the edge: counted and sampled
-// as malformed, not queued. An Idempotency-Key header makes a retry of the
+// as malformed (once the request is taken: not again for each retry of a
+// request refused with 429 or 503), not queued. An Idempotency-Key header makes a retry of the
 // same request a duplicate, as Logplex-Frame-Id does for drains.
 #include <atomic>
 

@@ -40,11 +40,7 @@ Reply LogplexInput::handle(Request& req) {
   auto lines = std::make_shared<std::string>();
   const LogplexSplit split = split_logplex(req.body(), *lines);
   const uint64_t seq = request_seq_.fetch_add(1, std::memory_order_relaxed);
-  if (split.malformed > 0) {
-    malformed_frames_.fetch_add(split.malformed, std::memory_order_relaxed);
-    ctx_.pipeline->add_malformed(source_, seq, split.frames, parse::ParseError::kBadFraming,
-                                 split.sample);
-  }
+  if (split.malformed > 0) malformed_frames_.fetch_add(split.malformed, std::memory_order_relaxed);
   const std::string_view count_header = header(req, "Logplex-Msg-Count");
   if (!count_header.empty()) note_msg_count(count_header, split.frames + split.malformed, frame_id);
   for (const auto& [name, counter] : {std::pair{"Logplex-Drop-Count", &drop_count_},
@@ -62,6 +58,12 @@ Reply LogplexInput::handle(Request& req) {
       acks_.rejected(frame_id);
       return std::move(*refused);
     }
+  }
+  // Only once the body is taken: a refused one (429, 503) comes again, and
+  // its broken framing must be counted once, not per attempt.
+  if (split.malformed > 0) {
+    ctx_.pipeline->add_malformed(source_, seq, split.frames, parse::ParseError::kBadFraming,
+                                 split.sample);
   }
   frames_.fetch_add(split.frames, std::memory_order_relaxed);
   return acks_.accepted(
