@@ -4,6 +4,7 @@
 #include <deque>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -24,10 +25,15 @@ class ScriptedIntake final : public engine::BatchIntake {
   core::OfferResult offer(engine::IngestBatch batch) override {
     const core::OfferResult r = answers_.front();
     answers_.pop_front();
-    if (r == core::OfferResult::kAccepted) taken_lines += batch.lines;
+    if (r == core::OfferResult::kAccepted) {
+      taken_lines += batch.lines;
+      if (batch.ack)
+        held.push_back(batch.ack);  // --ack commit: its first hold, the test settles it
+    }
     return r;
   }
   uint32_t taken_lines = 0;
+  std::vector<core::AckPtr> held;
 
  private:
   std::deque<core::OfferResult> answers_;
@@ -47,7 +53,8 @@ Request post(std::string target, std::string content_type, std::string body) {
 }
 
 struct Fixture {
-  explicit Fixture(std::deque<core::OfferResult> answers) : intake(std::move(answers)) {
+  explicit Fixture(std::deque<core::OfferResult> answers, AckMode mode = AckMode::kQueued)
+      : intake(std::move(answers)) {
     engine::IngestOptions o;
     o.source_names = {"ingest", "logdrain"};
     pipeline = std::make_unique<engine::IngestPipeline>(o);
@@ -55,6 +62,7 @@ struct Fixture {
     ctx.intake = &intake;
     ctx.gate = &gate;
     ctx.auth = &auth;
+    ctx.ack.mode = mode;
   }
   uint64_t malformed() const { return pipeline->summary().malformed; }
 
@@ -117,6 +125,28 @@ TEST(HttpInputs, LogplexCountsARefusedBodysBrokenFramingOnceWhenARetryIsTaken) {
   EXPECT_EQ(taken.response.result(), http::status::ok);
   EXPECT_EQ(taken.response.body(), R"({"accepted":1,"malformed":1})"
                                    "\n");
+  EXPECT_EQ(f.malformed(), 1u);
+}
+
+// With --ack commit a request counts as taken when its lines are committed:
+// one whose commit fails is answered 503 and comes again, so its refused
+// lines wait for the commit.
+TEST(HttpInputs, WithAckCommitRefusedLinesCountWhenTheCommitSucceeds) {
+  Fixture f({core::OfferResult::kAccepted, core::OfferResult::kAccepted}, AckMode::kCommit);
+  IngestInput input(f.ctx);
+  input.set_source(0);
+  const std::string body = "{\"msg\":\"a\"}\nnot json\n";
+  Request first = post("/ingest", "application/x-ndjson", body);
+  ASSERT_NE(input.handle(first).pending, nullptr);  // the answer waits for the commit
+  ASSERT_EQ(f.intake.held.size(), 1u);
+  EXPECT_EQ(f.malformed(), 0u);
+  f.intake.held[0]->release(false);  // the commit failed: 503, the sender retries
+  EXPECT_EQ(f.malformed(), 0u);
+  Request retry = post("/ingest", "application/x-ndjson", body);
+  ASSERT_NE(input.handle(retry).pending, nullptr);
+  ASSERT_EQ(f.intake.held.size(), 2u);
+  EXPECT_EQ(f.malformed(), 0u);
+  f.intake.held[1]->release(true);  // committed
   EXPECT_EQ(f.malformed(), 1u);
 }
 

@@ -47,16 +47,20 @@ core::AckPtr Acknowledger::make_ack(const std::string& key) const {
   return std::make_shared<core::DeliveryAck>(key);
 }
 
-Reply Acknowledger::accepted(const core::AckPtr& ack, const std::string& key, Response ok) {
+Reply Acknowledger::accepted(const core::AckPtr& ack, const std::string& key, Response ok,
+                             std::function<void()> on_delivered) {
   if (ack == nullptr) {  // --ack queued
     if (!key.empty()) seen_.mark_done(key);
+    if (on_delivered) on_delivered();
     return Reply{std::move(ok), std::nullopt, nullptr, {}};
   }
   const unsigned version = ok.version();
   auto pending = std::make_shared<PendingReply>();
-  ack->on_done([this, pending, key, ok = std::move(ok), version](bool delivered) {
+  ack->on_done([this, pending, key, ok = std::move(ok), version,
+                on_delivered = std::move(on_delivered)](bool delivered) {
     if (delivered) {
       if (!key.empty()) seen_.mark_done(key);
+      if (on_delivered) on_delivered();
       pending->complete(ok);
       return;
     }

@@ -15,6 +15,7 @@
 // Keys are idempotency keys (Logplex-Frame-Id, Idempotency-Key); requests
 // without one are simply acknowledged. Thread-safe; one per input.
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -45,7 +46,11 @@ class Acknowledger {
   // The ack for the request's batch (null with --ack queued).
   core::AckPtr make_ack(const std::string& key) const;
   // The batch was queued: the answer, now or when its lines are committed.
-  Reply accepted(const core::AckPtr& ack, const std::string& key, Response ok);
+  // `on_delivered` runs once the request counts as taken: at once with
+  // --ack queued (or no ack), at the commit with --ack commit (never if the
+  // commit fails: the sender is told to retry, and the retry is counted).
+  Reply accepted(const core::AckPtr& ack, const std::string& key, Response ok,
+                 std::function<void()> on_delivered = {});
   // The batch was not queued: the key may be tried again.
   void rejected(const std::string& key);
 

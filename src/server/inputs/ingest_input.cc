@@ -1,5 +1,6 @@
 #include "server/inputs/ingest_input.h"
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -7,6 +8,7 @@
 #include <simdjson.h>
 #include <boost/beast/http.hpp>
 
+#include "aggregate/malformed_samples.h"
 #include "parse/line_loop.h"
 #include "server/http_util.h"
 
@@ -45,12 +47,13 @@ Reply IngestInput::handle(Request& req) {
   auto lines = std::make_shared<std::string>();
   lines->reserve(req.body().size() + 1);
   uint32_t accepted = 0, malformed = 0;
-  // Reported once the request is taken: a request refused (429, 503) comes
-  // again, and its refused lines must be counted once, not per attempt.
+  // Reported once the request is taken (queued, or with --ack commit
+  // committed): a request refused (429, 503) comes again, and its refused
+  // lines must be counted once, not per attempt.
   struct Refused {
     uint64_t line_index;
     parse::ParseError why;
-    std::string_view line;  // into the request's body
+    std::string line;  // as much as a sample keeps: it may wait for a commit
   };
   std::vector<Refused> refused;
   parse::split_lines(req.body(), [&](std::string_view line, uint64_t line_index) {
@@ -66,7 +69,9 @@ Reply IngestInput::handle(Request& req) {
     }
     if (why != parse::ParseError::kOk) {
       ++malformed;
-      refused.push_back({line_index, why, line});
+      refused.push_back(
+          {line_index, why,
+           std::string(line.substr(0, aggregate::MalformedSamples::kMaxSampleBytes))});
       return;
     }
     lines->append(line);
@@ -81,12 +86,19 @@ Reply IngestInput::handle(Request& req) {
       return std::move(*retry);
     }
   }
-  for (const Refused& r : refused)
-    ctx_.pipeline->add_malformed(source_, seq, r.line_index, r.why, r.line);
+  std::function<void()> count_refused;
+  if (!refused.empty()) {
+    count_refused = [pipeline = ctx_.pipeline, source = source_, seq,
+                     refused = std::move(refused)] {
+      for (const Refused& r : refused)
+        pipeline->add_malformed(source, seq, r.line_index, r.why, r.line);
+    };
+  }
   return acks_.accepted(
       ack, key,
       json_reply(http::status::accepted,
-                 fmt::format(R"({{"accepted":{},"malformed":{}}})", accepted, malformed), v));
+                 fmt::format(R"({{"accepted":{},"malformed":{}}})", accepted, malformed), v),
+      std::move(count_refused));
 }
 
 }  // namespace logstreamer::server

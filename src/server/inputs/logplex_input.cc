@@ -1,6 +1,7 @@
 #include "server/inputs/logplex_input.h"
 
 #include <charconv>
+#include <functional>
 #include <memory>
 
 #include <fmt/format.h>
@@ -59,18 +60,23 @@ Reply LogplexInput::handle(Request& req) {
       return std::move(*refused);
     }
   }
-  // Only once the body is taken: a refused one (429, 503) comes again, and
-  // its broken framing must be counted once, not per attempt.
+  // Only once the body is taken (queued, or with --ack commit committed): a
+  // refused one (429, 503) comes again, and its broken framing must be
+  // counted once, not per attempt.
+  std::function<void()> count_refused;
   if (split.malformed > 0) {
-    ctx_.pipeline->add_malformed(source_, seq, split.frames, parse::ParseError::kBadFraming,
-                                 split.sample);
+    count_refused = [pipeline = ctx_.pipeline, source = source_, seq, line = split.frames,
+                     sample = split.sample] {
+      pipeline->add_malformed(source, seq, line, parse::ParseError::kBadFraming, sample);
+    };
   }
   frames_.fetch_add(split.frames, std::memory_order_relaxed);
   return acks_.accepted(
       ack, frame_id,
       json_reply(http::status::ok,
                  fmt::format(R"({{"accepted":{},"malformed":{}}})", split.frames, split.malformed),
-                 v));
+                 v),
+      std::move(count_refused));
 }
 
 void LogplexInput::note_msg_count(std::string_view declared_text, uint64_t parsed,
