@@ -10,7 +10,9 @@
 // (401) and the durable outputs' health (503). Each input then checks what is
 // its own (media type, drain token), inflates the body through the gate, and
 // offers one batch. Lines it refuses at the edge are reported to the
-// pipeline's add_malformed(), so they are counted and sampled like the rest.
+// pipeline's add_malformed(), so they are counted and sampled like the rest,
+// once the request is taken (Acknowledger::accepted()'s on_delivered): not
+// for an attempt answered 429 or 503, which the sender makes again.
 //
 // Lifecycle: built once, before the HTTP server starts; handle() runs on the
 // I/O threads, concurrently: implementations keep atomics or locked state.
