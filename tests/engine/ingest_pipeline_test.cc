@@ -81,17 +81,22 @@ TEST(IngestPipeline, ParsesAggregatesAndStoresRows) {
   EXPECT_EQ(s.samples.sorted()[0].line, 3u);  // the third line of its request
 }
 
+// One worker and a queue of `queue_lines` that answers "full" (kReject).
+IngestOptions one_worker_rejecting(size_t queue_lines) {
+  IngestOptions o;
+  o.workers = {1, 1};
+  o.queue_lines = queue_lines;
+  o.policy = core::FullPolicy::kReject;
+  return o;
+}
+
 // Ingest outcomes count lines received over HTTP once, where they arrived:
 // a batch taken from the bus was counted by the ingest node that published
 // it (which counts through count_offered()), so it is processed here but not
 // counted again, even when the full queue makes the consumer offer it twice.
 TEST(IngestPipeline, BatchesFromTheBusAreProcessedButNotCountedAsIngest) {
   GateSink sink;  // closed: the worker holds its first batch
-  IngestOptions o;
-  o.workers = {1, 1};
-  o.queue_lines = 3;
-  o.policy = core::FullPolicy::kReject;
-  IngestPipeline p(o, {&sink});
+  IngestPipeline p(one_worker_rejecting(3), {&sink});
   p.start();
   auto from_bus = [](int seq) {
     IngestBatch b = batch_of(kFrames, 3, seq);
@@ -117,11 +122,7 @@ TEST(IngestPipeline, BatchesFromTheBusAreProcessedButNotCountedAsIngest) {
 
 TEST(IngestPipeline, RejectsWhenFullAndDrainsEverythingAccepted) {
   GateSink sink;  // closed: the worker blocks on its first batch
-  IngestOptions o;
-  o.workers = {1, 1};
-  o.queue_lines = 6;
-  o.policy = core::FullPolicy::kReject;
-  IngestPipeline p(o, {&sink});
+  IngestPipeline p(one_worker_rejecting(6), {&sink});
   p.start();
   ASSERT_EQ(p.offer(batch_of(kFrames, 3, 0)), core::OfferResult::kAccepted);
   sink.wait_for_waiting(1);  // the worker holds batch 0

@@ -2,6 +2,7 @@
 
 #include <boost/beast/http.hpp>
 
+#include "aggregate/malformed_samples.h"
 #include "core/wall_clock.h"
 #include "server/http_util.h"
 
@@ -37,6 +38,20 @@ std::optional<Reply> HttpInput::offer_lines(const InputContext& ctx,
       break;
   }
   return retry_reply(http::status::service_unavailable, "shutting down", version, 5);
+}
+
+HttpInput::RefusedLine::RefusedLine(uint64_t index, parse::ParseError reason, std::string_view line)
+    : line_index(index),
+      why(reason),
+      text(line.substr(0, aggregate::MalformedSamples::kMaxSampleBytes)) {}
+
+std::function<void()> HttpInput::count_when_taken(const InputContext& ctx, uint64_t seq,
+                                                  std::vector<RefusedLine> refused) const {
+  if (refused.empty()) return {};
+  return [pipeline = ctx.pipeline, source = source_, seq, refused = std::move(refused)] {
+    for (const RefusedLine& r : refused)
+      pipeline->add_malformed(source, seq, r.line_index, r.why, r.text);
+  };
 }
 
 }  // namespace logstreamer::server

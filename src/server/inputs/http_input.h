@@ -17,6 +17,7 @@
 // Lifecycle: built once, before the HTTP server starts; handle() runs on the
 // I/O threads, concurrently: implementations keep atomics or locked state.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -68,12 +69,26 @@ class HttpInput {
  protected:
   // Offers `count` lines (each ended by '\n') as one batch of this input to
   // ctx.intake (the pipeline, or the bus), with `ack` attached (null with
-  // --ack queued), and counts the outcome under this input's source. nullopt: queued (or dropped
-  // by a drop policy the operator chose); else the answer: 429 when the queue
-  // is full, 503 when shutting down. The caller then forgets the request's key.
+  // --ack queued), and counts the outcome under this input's source.
+  // nullopt: queued (or dropped by a drop policy the operator chose); else
+  // the answer: 429 when the queue is full, 503 when shutting down. The
+  // caller then forgets the request's key.
   std::optional<Reply> offer_lines(const InputContext& ctx, std::shared_ptr<std::string> lines,
                                    uint32_t count, uint64_t seq, core::AckPtr ack,
                                    unsigned version);
+
+  // A line refused at the edge, cut to what a malformed sample keeps: it
+  // may wait for its request's commit.
+  struct RefusedLine {
+    RefusedLine(uint64_t index, parse::ParseError reason, std::string_view line);
+    uint64_t line_index;
+    parse::ParseError why;
+    std::string text;
+  };
+  // What reports `refused` to ctx.pipeline->add_malformed() once request
+  // `seq` is taken (for Acknowledger::accepted()); empty when there are none.
+  std::function<void()> count_when_taken(const InputContext& ctx, uint64_t seq,
+                                         std::vector<RefusedLine> refused) const;
 
   engine::IngestSource source_ = 0;
 };

@@ -1,6 +1,5 @@
 #include "server/inputs/ingest_input.h"
 
-#include <functional>
 #include <memory>
 #include <vector>
 
@@ -8,7 +7,6 @@
 #include <simdjson.h>
 #include <boost/beast/http.hpp>
 
-#include "aggregate/malformed_samples.h"
 #include "parse/line_loop.h"
 #include "server/http_util.h"
 
@@ -50,12 +48,7 @@ Reply IngestInput::handle(Request& req) {
   // Reported once the request is taken (queued, or with --ack commit
   // committed): a request refused (429, 503) comes again, and its refused
   // lines must be counted once, not per attempt.
-  struct Refused {
-    uint64_t line_index;
-    parse::ParseError why;
-    std::string line;  // as much as a sample keeps: it may wait for a commit
-  };
-  std::vector<Refused> refused;
+  std::vector<RefusedLine> refused;
   parse::split_lines(req.body(), [&](std::string_view line, uint64_t line_index) {
     parse::ParseError why = parse::ParseError::kOk;
     if (line.size() > ctx_.max_line_bytes) {
@@ -69,9 +62,7 @@ Reply IngestInput::handle(Request& req) {
     }
     if (why != parse::ParseError::kOk) {
       ++malformed;
-      refused.push_back(
-          {line_index, why,
-           std::string(line.substr(0, aggregate::MalformedSamples::kMaxSampleBytes))});
+      refused.emplace_back(line_index, why, line);
       return;
     }
     lines->append(line);
@@ -86,19 +77,11 @@ Reply IngestInput::handle(Request& req) {
       return std::move(*retry);
     }
   }
-  std::function<void()> count_refused;
-  if (!refused.empty()) {
-    count_refused = [pipeline = ctx_.pipeline, source = source_, seq,
-                     refused = std::move(refused)] {
-      for (const Refused& r : refused)
-        pipeline->add_malformed(source, seq, r.line_index, r.why, r.line);
-    };
-  }
   return acks_.accepted(
       ack, key,
       json_reply(http::status::accepted,
                  fmt::format(R"({{"accepted":{},"malformed":{}}})", accepted, malformed), v),
-      std::move(count_refused));
+      count_when_taken(ctx_, seq, std::move(refused)));
 }
 
 }  // namespace logstreamer::server

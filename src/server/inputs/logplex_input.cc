@@ -1,8 +1,8 @@
 #include "server/inputs/logplex_input.h"
 
 #include <charconv>
-#include <functional>
 #include <memory>
+#include <vector>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -55,28 +55,24 @@ Reply LogplexInput::handle(Request& req) {
   core::AckPtr ack;
   if (split.frames > 0) {
     ack = acks_.make_ack(frame_id);
-    if (auto refused = offer_lines(ctx_, lines, static_cast<uint32_t>(split.frames), seq, ack, v)) {
+    if (auto retry = offer_lines(ctx_, lines, static_cast<uint32_t>(split.frames), seq, ack, v)) {
       acks_.rejected(frame_id);
-      return std::move(*refused);
+      return std::move(*retry);
     }
   }
   // Only once the body is taken (queued, or with --ack commit committed): a
   // refused one (429, 503) comes again, and its broken framing must be
   // counted once, not per attempt.
-  std::function<void()> count_refused;
-  if (split.malformed > 0) {
-    count_refused = [pipeline = ctx_.pipeline, source = source_, seq, line = split.frames,
-                     sample = split.sample] {
-      pipeline->add_malformed(source, seq, line, parse::ParseError::kBadFraming, sample);
-    };
-  }
+  std::vector<RefusedLine> refused;
+  if (split.malformed > 0)
+    refused.emplace_back(split.frames, parse::ParseError::kBadFraming, split.sample);
   frames_.fetch_add(split.frames, std::memory_order_relaxed);
   return acks_.accepted(
       ack, frame_id,
       json_reply(http::status::ok,
                  fmt::format(R"({{"accepted":{},"malformed":{}}})", split.frames, split.malformed),
                  v),
-      std::move(count_refused));
+      count_when_taken(ctx_, seq, std::move(refused)));
 }
 
 void LogplexInput::note_msg_count(std::string_view declared_text, uint64_t parsed,
