@@ -74,7 +74,9 @@ CLI::App* add_analyze_command(CLI::App& app, AnalyzeOptions& o) {
       ->check(in_range(1, 10000));
   cmd->add_flag("-q,--quiet", o.quiet, "No progress line and no console summary");
   cmd->add_flag("--progress", o.progress, "Progress on stderr even when it is not a terminal");
-  cmd->add_option("--cpuprofile", o.cpuprofile, "Write a CPU profile (google-pprof) to this file");
+  cmd->add_option("--cpuprofile", o.cpuprofile,
+                  "Write a CPU profile (google-pprof) to this file; it samples at 100 Hz, "
+                  "set CPUPROFILE_FREQUENCY=1000 for runs shorter than a few seconds");
   return cmd;
 }
 
