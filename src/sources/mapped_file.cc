@@ -1,5 +1,6 @@
 #include "sources/mapped_file.h"
 
+#include "sources/cold_readahead.h"
 #include "sources/truncation_guard.h"
 
 #include <cerrno>
@@ -60,6 +61,8 @@ absl::Status MappedChunker::run(int fd, uint64_t size, std::stop_token stop, con
   // the input (290 MiB for 0.86 GB) instead of staying at a few batches.
   madvise(addr, size, MADV_NOHUGEPAGE);
 
+  ColdReadahead readahead(fd, size);
+
   const char* const data = mapping->base;
   const char* const file_end = data + size;
   const char* pos = data;
@@ -67,6 +70,7 @@ absl::Status MappedChunker::run(int fd, uint64_t size, std::stop_token stop, con
   core::SkippedLines skipped;
   while (pos < file_end && !stop.stop_requested()) {
     const size_t room = static_cast<size_t>(file_end - pos);
+    readahead.fill(static_cast<uint64_t>(pos - data), std::min(room, chunk_));
     const char* end = file_end;
     if (room > chunk_) {
       const void* nl = memrchr(pos, '\n', chunk_);

@@ -14,6 +14,9 @@
 // without keeping its pages, and reported on the next batch like LineChunker
 // does.
 //
+// Parts of the file not in the page cache yet are read in ahead of each
+// chunk by ColdReadahead, as large folios (cold_readahead.h says why).
+//
 // Only for regular, uncompressed files. If the file shrinks while mapped
 // (log rotation by truncation), TruncationGuard turns the would-be SIGBUS
 // into zero bytes and sets `truncated`, which the source reports.
