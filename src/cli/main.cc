@@ -14,7 +14,7 @@
 #include "cli/generate_command.h"
 #include "cli/logging.h"
 #include "cli/merge_command.h"
-#include "cli/serve_command.h"
+#include "cli/serve_subcommand.h"
 #include "simd/simd_level.h"
 
 namespace {
@@ -104,7 +104,7 @@ int main(int argc, char** argv) {
     if (*generate_cmd) return logstreamer::cli::run_generate(generate);
     if (*merge_cmd) return logstreamer::cli::run_merge(merge);
     if (*bench_cmd) return logstreamer::cli::run_bench(bench);
-    if (*serve_cmd) return logstreamer::cli::run_serve(serve);
+    if (*serve_cmd) return logstreamer::cli::launch_serve(serve, argc, argv);
   } catch (const std::exception& e) {
     fmt::print(stderr, "logstreamer: {}\n", e.what());
     return 1;

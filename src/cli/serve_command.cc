@@ -92,16 +92,6 @@ absl::StatusOr<std::unique_ptr<bus::BusNode>> connect_bus(const ServeConfig& cfg
 
 }  // namespace
 
-CLI::App* add_serve_command(CLI::App& app, ServeFlags& flags) {
-  CLI::App* cmd = app.add_subcommand(
-      "serve",
-      "Receive logs over HTTP (Heroku logplex drains at POST /logdrains, NDJSON or plain lines at POST "
-      "/ingest); serve live metrics (/metrics, /api/stats, /api/summary), stored events (/api/events) and a "
-      "dashboard (/). Every setting may also come from a TOML file (--config) or LOGSTREAMER_* variables.");
-  add_serve_flags(*cmd, flags);
-  return cmd;
-}
-
 int run_serve(const ServeFlags& flags) {
   ServeConfig cfg;
   if (auto st = resolve_serve_config(flags, cfg); !st.ok()) {
