@@ -30,8 +30,20 @@ if [[ "$(cat "$DATA/lines" 2>/dev/null)" != "$LINES" ]]; then
   "$BIN" generate -n "$((LINES - half))" --seed 2 -o "${files[1]}"
   echo "$LINES" > "$DATA/lines"
 fi
+# Measure parsing, not the disk, from one known state of the page cache: the
+# files dropped from it and read back (as `cat` of a file on disk leaves
+# them: in large folios). How the cache holds a file matters to anything
+# that maps it: a file cached in 4 KiB folios (written in small appends, or
+# read in through a mapping) costs logstreamer ~0.1 s more system time on
+# 10M lines, and mawk's read() ~0.07 s. docs/PERFORMANCE.md, session 10.
+warm() {
+  for f in "$@"; do
+    dd if="$f" iflag=nocache count=0 status=none  # POSIX_FADV_DONTNEED, the whole file
+    cat "$f" > /dev/null
+  done
+}
 bytes=$(cat "${files[@]}" | wc -c)
-cat "${files[@]}" > /dev/null  # warm the page cache: measure parsing, not the disk
+warm "${files[@]}"
 
 # Runs a command; appends "SECONDS PEAK_RSS_KB" to $1. Wall time from the
 # monotonic clock (ns), peak RSS from /usr/bin/time (its own timer is coarse).
@@ -92,7 +104,7 @@ bench_format() {  # NAME GENERATE_FORMAT AWK_PROGRAM
     "$BIN" generate --format "$gen" -n $((FORMAT_LINES - FORMAT_LINES / 2)) --seed 2 -o "$f2"
     echo "$FORMAT_LINES" > "$DATA/$name.lines"
   fi
-  cat "$f1" "$f2" > /dev/null
+  warm "$f1" "$f2"
   local fbytes
   fbytes=$(cat "$f1" "$f2" | wc -c)
   : > "$RESULTS/$name-awk.times"
