@@ -10,6 +10,8 @@ packages=(
   zlib1g-dev libzstd-dev libgoogle-perftools-dev google-perftools
   libgtest-dev libgmock-dev libbenchmark-dev
   jq mawk gzip zstd time python3
+  # fincore (page cache residency, for the cold-read test)
+  util-linux-extra
   # serve: HTTP (Beast), TLS, config, storage
   libboost-dev libssl-dev libtomlplusplus-dev libsqlite3-dev sqlite3
   # PostgreSQL: the client library serve links, and the server its tests start
