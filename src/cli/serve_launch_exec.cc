@@ -1,5 +1,6 @@
 // launch_serve() of logstreamer: executes logstreamer-serve, which must be
-// beside this executable (the build and `make install` put it there). The
+// beside this executable (the build puts it there; whoever installs one
+// must install both). The
 // process stays the same (exec), so its PID, environment, open descriptors
 // and ignored signals are the server's: a supervisor sees no difference.
 #include <cerrno>

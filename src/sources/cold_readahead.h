@@ -12,9 +12,11 @@
 // Read in through a second mapping advised MADV_HUGEPAGE, the same pages
 // come in as 2 MiB folios.
 //
-// Best effort: without large folios in the file system or MADV_POPULATE_READ
-// (Linux 5.14) it checks residency and does nothing else; a file that shrinks
-// meanwhile makes the populate fail (no SIGBUS: nothing is touched).
+// Best effort: where the file system has no large folios (or transparent
+// huge pages are "never") the pages still come in ahead, as 4 KiB folios;
+// without MADV_POPULATE_READ (Linux 5.14) it checks residency and does
+// nothing else. A file that shrinks meanwhile makes the populate fail (no
+// SIGBUS: nothing is touched).
 //
 // Lifecycle: one per mapped file, on the thread that reads it (not
 // thread-safe); owns its mapping. The pages it reads stay in the page cache,
