@@ -3,7 +3,8 @@
 // so most lines are counted without building their template at all.
 //
 // The shape of a message of up to 127 bytes is computed without a branch on
-// the message's content by the tier's kernel (simd/message_shapes.h): the
+// the message's content by the tier's kernel (simd/message_shapes.h), which
+// also looks it up here (simd::ShapeLookup; the table's layout is there): the
 // template's rule (message_template.h) applied as bit arithmetic on class
 // masks, each masked token cut to one marker byte (1 for "<id>", 2 for
 // "<n>", the number's unit kept) and the rest squeezed out. Equal shapes
@@ -33,11 +34,11 @@ namespace logstreamer::aggregate {
 
 class MessageShapes {
  public:
-  // With the kernel counting uses on this CPU (simd::counting_shape_kernel;
+  // With the lookup counting uses on this CPU (simd::counting_shape_lookup;
   // none: every find() misses and nothing is allocated).
   MessageShapes();
-  // With a given kernel (tests run each tier's).
-  explicit MessageShapes(simd::ShapeKernel kernel);
+  // With a given lookup (tests run each tier's).
+  explicit MessageShapes(simd::ShapeLookup lookup);
 
   // The counter remembered for `message`'s shape, or nullptr.
   uint64_t* find(std::string_view message);
@@ -53,7 +54,7 @@ class MessageShapes {
   // message with a shape): callers skip looking the counter up otherwise.
   bool wants_counter() const { return last_valid_; }
   // Whether there is a kernel at all (else every find() misses).
-  bool enabled() const { return kernel_ != nullptr; }
+  bool enabled() const { return lookup_ != nullptr; }
   void clear();
 
   // The shape itself, for tests: false when the message has none (see above).
@@ -70,10 +71,11 @@ class MessageShapes {
 
  private:
   static constexpr size_t kMaxMessage = 127;  // two 64-byte blocks, one byte for the length
-  // 2-way set associative: analyze's sample data has ~460 shapes, and a
-  // direct-mapped table thrashed on the pairs that shared a slot.
-  static constexpr int kSetBits = 10;
-  static constexpr size_t kWays = 2;
+  // 2-way set associative (simd::kShapeWays): analyze's sample data has
+  // ~460 shapes, and a direct-mapped table thrashed on the pairs that shared
+  // a slot.
+  static constexpr int kSetBits = simd::kShapeSetBits;
+  static constexpr size_t kWays = simd::kShapeWays;
   // A shape, zero padded, its length in the last byte (free: a shape is
   // shorter than its line). Messages of up to 63 bytes have short shapes.
   struct alignas(64) ShortLine {
@@ -93,9 +95,10 @@ class MessageShapes {
   void find_with(const std::string_view* messages, size_t n, uint64_t** out, bool keep_miss);
   void allocate();
 
-  simd::ShapeKernel kernel_;
+  simd::ShapeLookup lookup_;
   Table<ShortLine> short_;
   Table<LongLine> long_;
+  simd::ShapeTable view_{};  // of short_ and long_, for lookup_
   LongLine last_{};  // find()'s miss, for remember()
   uint32_t last_set_ = 0;
   bool last_long_ = false;

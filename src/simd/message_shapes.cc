@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "simd/byte_classes.h"
+#include "simd/shape_lookup_generic.h"
 #include "simd/shape_plan.h"
 
 namespace logstreamer::simd {
@@ -14,6 +15,7 @@ namespace shapes {
 
 // Provided by message_shapes_x86.cc on x86-64 (nullptr: none for `level`).
 ShapeKernel x86_kernel(Level level);
+ShapeLookup x86_lookup(Level level);
 const char* x86_kernel_name(Level level);
 
 namespace {
@@ -59,6 +61,7 @@ uint64_t scalar_kernel(const std::string_view* messages, size_t n, Shape* out) {
 
 #if !defined(__x86_64__)
 ShapeKernel x86_kernel(Level) { return nullptr; }
+ShapeLookup x86_lookup(Level) { return nullptr; }
 const char* x86_kernel_name(Level) { return nullptr; }
 #endif
 
@@ -85,6 +88,15 @@ ShapeKernel counting_shape_kernel(Level level) {
   if (forced != nullptr && std::strcmp(forced, "on") == 0) return shape_kernel(level);
   if (forced != nullptr && std::strcmp(forced, "off") == 0) return nullptr;
   return level == Level::kAvx2 || level == Level::kAvx512 ? shape_kernel(level) : nullptr;
+}
+
+ShapeLookup shape_lookup(Level level) {
+  if (ShapeLookup lookup = shapes::x86_lookup(level)) return lookup;
+  return &shapes::lookup_with_kernel<&shapes::scalar_kernel>;
+}
+
+ShapeLookup counting_shape_lookup(Level level) {
+  return counting_shape_kernel(level) != nullptr ? shape_lookup(level) : nullptr;
 }
 
 const char* shape_kernel_name(Level level) {

@@ -52,6 +52,35 @@ uint64_t fold_shape_words(const unsigned char* shape, size_t words);
 // for a marker).
 using ShapeKernel = uint64_t (*)(const std::string_view* messages, size_t n, Shape* out);
 
+// The shape cache's table, as the lookups below see it (aggregate::
+// MessageShapes owns the memory and inserts): kShapeWays-way sets, each way a
+// shape as its kernel wrote it (64-byte lines for messages of up to 63
+// bytes, 128-byte lines for 64 to 127) and its counter (nullptr: an empty
+// way). The ways of a set are kept most recently hit first.
+inline constexpr int kShapeSetBits = 10;
+inline constexpr size_t kShapeWays = 2;
+struct ShapeTable {
+  unsigned char* short_lines;  // 64 bytes each, kShapeWays << kShapeSetBits of them
+  uint64_t** short_counters;
+  unsigned char* long_lines;  // 128 bytes each
+  uint64_t** long_counters;
+};
+
+// The set of a shape, from its fold: multiplied, the top bits.
+inline uint32_t shape_set(uint64_t fold) {
+  return static_cast<uint32_t>((fold * 0x9e3779b97f4a7c15ULL) >> (64 - kShapeSetBits));
+}
+
+// Looks messages[0, n), n <= kShapeChunk, up in `table`: found[i] is the
+// counter of messages[i]'s shape, or nullptr. A hit in a later way moves it
+// to the front of its set. Bit i of the result: messages[i] has a shape but
+// missed; its shape is in shapes[i] (for inserting; other shapes[] are
+// unspecified). A lookup compares shapes where its kernel computed them
+// (the AVX-512 one in registers: storing every shape and comparing it word
+// by word cost 4% of analyze).
+using ShapeLookup = uint64_t (*)(const std::string_view* messages, size_t n,
+                                 const ShapeTable& table, uint64_t** found, Shape* shapes);
+
 // The kernel for `level` (which the CPU must support): avx512 with VBMI2
 // and GFNI, else avx2 from the avx2 tier up, else scalar.
 ShapeKernel shape_kernel(Level level);
@@ -66,5 +95,10 @@ bool wide_shapes(Level level);
 // tiers build templates). LOGSTREAMER_SHAPES=on|off overrides, for
 // measurements.
 ShapeKernel counting_shape_kernel(Level level);
+
+// The lookup with shape_kernel(level)'s shapes, and the one counting uses
+// (nullptr where counting_shape_kernel() is).
+ShapeLookup shape_lookup(Level level);
+ShapeLookup counting_shape_lookup(Level level);
 
 }  // namespace logstreamer::simd

@@ -9,6 +9,7 @@
 #include "simd/read_ahead.h"
 #include "simd/shape_kernels_avx2.h"    // LS_AVX2
 #include "simd/shape_kernels_avx512.h"  // <immintrin.h>, LS_VBMI2
+#include "simd/shape_lookup_generic.h"
 
 namespace logstreamer::simd::shapes {
 
@@ -52,10 +53,21 @@ LS_VBMI2 inline uint64_t fold(__m512i shape) {
          static_cast<uint64_t>(_mm_extract_epi64(quarter, 1));
 }
 
-LS_VBMI2 uint64_t kernel(const std::string_view* messages, size_t n, Shape* out) {
+// The long shape's fold: its two blocks' words folded as one block's.
+LS_VBMI2 inline uint64_t fold_long(__m512i first, __m512i second) {
+  return fold(_mm512_xor_si512(first, _mm512_alignr_epi64(second, second, 3)));
+}
+
+// Computes the shapes of messages[0, n) a group at a time and hands each to
+// on_short(i, shape) (messages of up to 63 bytes) or on_long(i, first,
+// second) (64 to 127 bytes) while it is in registers; messages without a
+// shape are skipped.
+template <typename OnShort, typename OnLong>
+LS_VBMI2 __attribute__((always_inline)) inline void each_shape(const std::string_view* messages,
+                                                               size_t n, OnShort&& on_short,
+                                                               OnLong&& on_long) {
   uint8_t short_index[kShapeChunk], long_index[kShapeChunk];
   const auto [n_short, n_long] = split_by_length(messages, n, short_index, long_index);
-  uint64_t has = 0;
   std::string_view group[8];
   for (size_t k = 0; k < n_short; k += 8) {
     const size_t size = std::min<size_t>(8, n_short - k);
@@ -63,10 +75,7 @@ LS_VBMI2 uint64_t kernel(const std::string_view* messages, size_t n, Shape* out)
     __m512i shapes[8];
     const unsigned has_shape = short_shapes(group, size, shapes);
     for (size_t j = 0; j < size; ++j) {
-      const size_t i = short_index[k + j];
-      _mm512_store_si512(out[i].bytes, shapes[j]);
-      out[i].fold = fold(shapes[j]);
-      has |= static_cast<uint64_t>((has_shape >> j) & 1) << i;
+      if (((has_shape >> j) & 1) != 0) on_short(short_index[k + j], shapes[j]);
     }
   }
   for (size_t k = 0; k < n_long; k += 4) {
@@ -75,14 +84,87 @@ LS_VBMI2 uint64_t kernel(const std::string_view* messages, size_t n, Shape* out)
     __m512i first[4], second[4];
     const unsigned has_shape = long_shapes(group, size, first, second);
     for (size_t j = 0; j < size; ++j) {
-      const size_t i = long_index[k + j];
-      _mm512_store_si512(out[i].bytes, first[j]);
-      _mm512_store_si512(out[i].bytes + 64, second[j]);
-      out[i].fold = fold(_mm512_xor_si512(first[j], _mm512_alignr_epi64(second[j], second[j], 3)));
-      has |= static_cast<uint64_t>((has_shape >> j) & 1) << i;
+      if (((has_shape >> j) & 1) != 0) on_long(long_index[k + j], first[j], second[j]);
     }
   }
+}
+
+LS_VBMI2 uint64_t kernel(const std::string_view* messages, size_t n, Shape* out) {
+  uint64_t has = 0;
+  each_shape(
+      messages, n,
+      [&](size_t i, __m512i shape) LS_VBMI2 {
+        _mm512_store_si512(out[i].bytes, shape);
+        out[i].fold = fold(shape);
+        has |= uint64_t{1} << i;
+      },
+      [&](size_t i, __m512i first, __m512i second) LS_VBMI2 {
+        _mm512_store_si512(out[i].bytes, first);
+        _mm512_store_si512(out[i].bytes + 64, second);
+        out[i].fold = fold_long(first, second);
+        has |= uint64_t{1} << i;
+      });
   return has;
+}
+
+// The counter of a short shape among the ways of its set, compared in
+// registers, or nullptr (see probe_words()).
+LS_VBMI2 inline uint64_t* probe_short(const ShapeTable& table, uint64_t fold, __m512i shape) {
+  const size_t first = size_t{shape_set(fold)} * kShapeWays;
+  for (size_t way = first; way < first + kShapeWays; ++way) {
+    uint64_t* const counter = table.short_counters[way];
+    const __m512i line = _mm512_load_si512(table.short_lines + 64 * way);
+    if (counter != nullptr && _mm512_cmpneq_epi64_mask(line, shape) == 0) {
+      if (way != first) swap_to_front<64>(table.short_lines, table.short_counters, first, way);
+      return counter;
+    }
+  }
+  return nullptr;
+}
+
+// The same for a long shape, in two blocks.
+LS_VBMI2 inline uint64_t* probe_long(const ShapeTable& table, uint64_t fold, __m512i shape0,
+                                     __m512i shape1) {
+  const size_t first = size_t{shape_set(fold)} * kShapeWays;
+  for (size_t way = first; way < first + kShapeWays; ++way) {
+    uint64_t* const counter = table.long_counters[way];
+    const unsigned char* line = table.long_lines + 128 * way;
+    const __mmask8 differ = _mm512_cmpneq_epi64_mask(_mm512_load_si512(line), shape0) |
+                            _mm512_cmpneq_epi64_mask(_mm512_load_si512(line + 64), shape1);
+    if (counter != nullptr && differ == 0) {
+      if (way != first) swap_to_front<128>(table.long_lines, table.long_counters, first, way);
+      return counter;
+    }
+  }
+  return nullptr;
+}
+
+// The kernel's shapes looked up while still in registers: a miss alone is
+// written out (ShapeLookup).
+LS_VBMI2 uint64_t lookup(const std::string_view* messages, size_t n, const ShapeTable& table,
+                         uint64_t** found, Shape* out) {
+  std::fill_n(found, n, nullptr);  // for messages without a shape
+  uint64_t missed = 0;
+  each_shape(
+      messages, n,
+      [&](size_t i, __m512i shape) LS_VBMI2 {
+        const uint64_t folded = fold(shape);
+        found[i] = probe_short(table, folded, shape);
+        if (found[i] != nullptr) return;
+        _mm512_store_si512(out[i].bytes, shape);
+        out[i].fold = folded;
+        missed |= uint64_t{1} << i;
+      },
+      [&](size_t i, __m512i first, __m512i second) LS_VBMI2 {
+        const uint64_t folded = fold_long(first, second);
+        found[i] = probe_long(table, folded, first, second);
+        if (found[i] != nullptr) return;
+        _mm512_store_si512(out[i].bytes, first);
+        _mm512_store_si512(out[i].bytes + 64, second);
+        out[i].fold = folded;
+        missed |= uint64_t{1} << i;
+      });
+  return missed;
 }
 
 }  // namespace avx512
@@ -152,6 +234,12 @@ LS_AVX2 uint64_t kernel(const std::string_view* messages, size_t n, Shape* out) 
 ShapeKernel x86_kernel(Level level) {
   if (vbmi2_usable(level)) return &avx512::kernel;
   if (level == Level::kAvx2 || level == Level::kAvx512) return &avx2::kernel;
+  return nullptr;
+}
+
+ShapeLookup x86_lookup(Level level) {
+  if (vbmi2_usable(level)) return &avx512::lookup;
+  if (level == Level::kAvx2 || level == Level::kAvx512) return &lookup_with_kernel<&avx2::kernel>;
   return nullptr;
 }
 

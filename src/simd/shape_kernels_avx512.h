@@ -180,8 +180,8 @@ LS_VBMI2 inline void plan_group(__m512i rows[8], PlanWords& out) {
 // The shapes of up to eight messages of at most 63 bytes each: the shape,
 // zero padded, its length in byte 63. Bit m of the result: out[m] is a shape
 // (not for a message holding a byte that could pass for a marker).
-LS_VBMI2 inline unsigned short_shapes(const std::string_view* messages, size_t count,
-                                      __m512i out[8]) {
+LS_VBMI2 __attribute__((always_inline)) inline unsigned short_shapes(
+    const std::string_view* messages, size_t count, __m512i out[8]) {
   __m512i rows[8];
   for (size_t m = 0; m < 8; ++m) {
     rows[m] =
@@ -201,8 +201,8 @@ LS_VBMI2 inline unsigned short_shapes(const std::string_view* messages, size_t c
 // The shapes of up to four messages of 64 to 127 bytes each, in two blocks
 // (out0[m], out1[m]): zero padded, the length in byte 127. Bit m of the
 // result as for short_shapes().
-LS_VBMI2 inline unsigned long_shapes(const std::string_view* messages, size_t count,
-                                     __m512i out0[4], __m512i out1[4]) {
+LS_VBMI2 __attribute__((always_inline)) inline unsigned long_shapes(
+    const std::string_view* messages, size_t count, __m512i out0[4], __m512i out1[4]) {
   __m512i rows[8];
   for (size_t m = 0; m < 4; ++m) {
     const bool used = m < count;

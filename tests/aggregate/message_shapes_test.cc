@@ -135,7 +135,7 @@ TEST(MessageShapes, NoShapeForLongMessagesOrMarkerBytes) {
 TEST(MessageShapes, FindsWhatWasRememberedOnEveryTier) {
   for (simd::Level tier : simd::tiers_under_test()) {
     SCOPED_TRACE(simd::shape_kernel_name(tier));
-    MessageShapes shapes(simd::shape_kernel(tier));
+    MessageShapes shapes(simd::shape_lookup(tier));
     uint64_t a = 0, b = 0;
     // A wide shape (simd/message_shapes.h) keeps each byte in its place:
     // numbers of different lengths have different wide shapes.
@@ -160,6 +160,82 @@ TEST(MessageShapes, FindsWhatWasRememberedOnEveryTier) {
     EXPECT_EQ(shapes.find(long_b + "s"), nullptr);  // unit "mss": another shape
     shapes.clear();
     EXPECT_EQ(shapes.find("User 17 logged in"), nullptr);
+  }
+}
+
+// Far more shapes than the cache has ways, short and long: every set fills,
+// hits move ways to the front and inserts replace the last way. Whatever a
+// tier's lookup returns must be the counter remembered for that very shape
+// (never a neighbour's), one at a time and in groups, and a hot set must
+// hit once remembered.
+TEST(MessageShapes, LookupNeverReturnsAnotherShapesCounterOnEveryTier) {
+  for (simd::Level tier : simd::tiers_under_test()) {
+    SCOPED_TRACE(simd::shape_kernel_name(tier));
+    std::mt19937 rng(11);
+    std::vector<std::string> pool;
+    std::map<std::string, size_t> seen;  // one message per template: distinct shapes
+    std::unique_ptr<char[]> scratch(new char[kMaxTemplateBytes]);
+    while (pool.size() < 6000) {
+      // Some share a long prefix, so that shapes in one set differ only
+      // late in their blocks; a third differ only in their last word.
+      static const std::string prefix =
+          "shared prefix of many messages, to the end of the block and on into the second";
+      const unsigned kind = rng() % 3;
+      std::string m = kind == 0 ? prefix.substr(0, rng() % prefix.size()) : std::string();
+      if (kind == 2) {
+        m = prefix.substr(0, 56);
+        for (size_t k = 1 + rng() % 7; k > 0; --k) m += static_cast<char>('a' + rng() % 26);
+        if (seen.emplace(std::string(detail::mask_message_scalar(m, scratch.get())), pool.size())
+                .second) {
+          pool.push_back(m);
+        }
+        continue;
+      }
+      const size_t words = 2 + rng() % 16;  // short and long messages
+      for (size_t w = 0; w < words; ++w) {
+        m += std::string(1 + rng() % 6, static_cast<char>('a' + rng() % 26));
+        m += w % 3 == 1 ? " 42 " : " ";
+      }
+      m.resize(std::min<size_t>(m.size(), 127));
+      if (seen.emplace(std::string(detail::mask_message_scalar(m, scratch.get())), pool.size())
+              .second) {
+        pool.push_back(m);
+      }
+    }
+    std::vector<uint64_t> counters(pool.size());
+    MessageShapes shapes(simd::shape_lookup(tier));
+    size_t hot_hits = 0;
+    for (int pass = 0; pass < 3; ++pass) {
+      for (size_t i = 0; i < pool.size(); ++i) {
+        uint64_t* found = shapes.find(pool[i]);
+        if (found == nullptr) {
+          shapes.remember(&counters[i]);
+        } else {
+          ASSERT_EQ(found, &counters[i]) << pool[i];
+        }
+        // A hot message between the others: it stays in its set's first way.
+        const size_t hot = i % 8;
+        uint64_t* hot_found = shapes.find(pool[hot]);
+        if (hot_found == nullptr) {
+          shapes.remember(&counters[hot]);
+        } else {
+          ASSERT_EQ(hot_found, &counters[hot]) << pool[hot];
+          ++hot_hits;
+        }
+      }
+      std::vector<std::string_view> views(pool.begin(), pool.end());
+      std::vector<uint64_t*> out(views.size());
+      for (size_t base = 0; base < views.size(); base += 64) {
+        const size_t n = std::min<size_t>(64, views.size() - base);
+        shapes.find_many(&views[base], n, &out[base]);
+      }
+      for (size_t i = 0; i < out.size(); ++i) {
+        if (out[i] != nullptr) {
+          ASSERT_EQ(out[i], &counters[i]) << pool[i];
+        }
+      }
+    }
+    EXPECT_GT(hot_hits, 3 * pool.size() * 9 / 10);
   }
 }
 
