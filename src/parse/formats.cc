@@ -48,32 +48,37 @@ std::optional<Format> format_from_name(std::string_view name) {
   return std::nullopt;
 }
 
-ParseError LineParser::parse_as(Format f, std::string_view line, LogRecord& out, const char* readable_end) {
+ParseError LineParser::parse_as(Format f, std::string_view line, LogRecord& out,
+                                const char* readable_end, const uint64_t* head_blanks) {
   out.http.present = false;
   if (f == Format::kJson) return json_.parse(line, readable_end, out);
+  if (f == Format::kPlain && head_blanks != nullptr) return parse_plain(line, *head_blanks, out);
   return entry(f).parse(line, out);
 }
 
-ParseError LineParser::detect(std::string_view line, LogRecord& out, const char* readable_end) {
+ParseError LineParser::detect(std::string_view line, LogRecord& out, const char* readable_end,
+                              const uint64_t* head_blanks) {
   char c = line[0];
   if (is_blank(c)) {  // rare: look past indentation (indented JSON)
     const size_t first = skip_blanks(line, 0);
     if (first < line.size()) c = line[first];
   }
-  if (c == '{') return parse_as(Format::kJson, line, out, readable_end);
+  if (c == '{') return parse_as(Format::kJson, line, out, readable_end, head_blanks);
   if (c == '<') {
-    return parse_as(looks_syslog5424(line) ? Format::kSyslog5424 : Format::kSyslog3164, line, out, readable_end);
+    return parse_as(looks_syslog5424(line) ? Format::kSyslog5424 : Format::kSyslog3164, line, out,
+                    readable_end, head_blanks);
   }
   // Plain first: the common case pays for nothing else.
   ParseError first = ParseError::kUnknownFormat;
   if (looks_plain(line)) {
-    first = parse_as(Format::kPlain, line, out, readable_end);
+    first = parse_as(Format::kPlain, line, out, readable_end, head_blanks);
     if (first == ParseError::kOk) return first;
   }
   static constexpr Format kFallbacks[] = {Format::kHeroku, Format::kLogfmt, Format::kSyslog3164, Format::kClf};
   for (Format f : kFallbacks) {
     if (!entry(f).looks_like(line)) continue;
-    return parse_as(f, line, out, readable_end);  // its shape matched: its verdict stands
+    return parse_as(f, line, out, readable_end,
+                    head_blanks);  // its shape matched: its verdict stands
   }
   return first;
 }

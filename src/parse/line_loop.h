@@ -20,6 +20,7 @@
 // the callbacks point into `text` and live as long as it does.
 #include <cstdint>
 #include <string_view>
+#include <type_traits>
 
 #include "parse/line_parser.h"
 #include "parse/log_record.h"
@@ -41,21 +42,31 @@ inline bool is_blank_line(std::string_view line) {
 // Calls on_line(line, index) for each non-blank line of `text`, '\r'
 // stripped; `index` counts every line from 0, blank ones included (so it is
 // the line's number within the text, minus one). Returns the number of lines
-// (blank ones included).
+// (blank ones included). An on_line(line, index, head_blanks) is also given
+// the line's blank mask (simd::blank_mask(line.data(), line.size())), found
+// with its end (simd::find_line_end).
 template <typename OnLine>
 inline uint64_t split_lines(std::string_view text, OnLine&& on_line) {
+  constexpr bool kWantsBlanks = std::is_invocable_v<OnLine&, std::string_view, uint64_t, uint64_t>;
   const char* p = text.data();
   const char* const end = p + text.size();
   uint64_t index = 0;
   while (p < end) {
-    const char* nl = simd::find(p, end, '\n');
+    uint64_t blanks = 0;
+    const char* nl = kWantsBlanks ? simd::find_line_end(p, end, blanks) : simd::find(p, end, '\n');
     const char* line_end = nl != nullptr ? nl : end;
     std::string_view line(p, static_cast<size_t>(line_end - p));
     p = line_end + 1;
     const uint64_t here = index++;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.empty() || is_blank_line(line)) continue;
-    on_line(line, here);
+    if constexpr (kWantsBlanks) {
+      // Only the line's bytes: not the newline, a stripped '\r' or what follows.
+      if (line.size() < 64) blanks &= (uint64_t{1} << line.size()) - 1;
+      on_line(line, here, blanks);
+    } else {
+      on_line(line, here);
+    }
   }
   return index;
 }
@@ -68,12 +79,12 @@ template <typename OnRecord, typename OnMalformed>
 inline uint64_t for_each_line(std::string_view text, size_t max_line_bytes, LineParser& parser,
                               const char* readable_end, LogRecord& record, OnRecord&& on_record,
                               OnMalformed&& on_malformed) {
-  return split_lines(text, [&](std::string_view line, uint64_t index) {
+  return split_lines(text, [&](std::string_view line, uint64_t index, uint64_t head_blanks) {
     if (line.size() > max_line_bytes) {
       on_malformed(ParseError::kLineTooLong, line, index);
       return;
     }
-    const ParseError err = parser.parse(line, record, readable_end);
+    const ParseError err = parser.parse(line, record, readable_end, &head_blanks);
     if (err == ParseError::kOk) {
       on_record(record, line, index);
     } else {

@@ -18,6 +18,7 @@
 //
 // One instance per worker (it owns the JSON parser's buffers); not
 // thread-safe. Blank lines and line-length limits are the caller's concern.
+#include <cstdint>
 #include <optional>
 #include <string_view>
 
@@ -35,14 +36,19 @@ class LineParser {
 
   // `readable_end`: how far past the line memory may be read (the end of its
   // batch); lets the JSON parser skip a padding copy. nullptr: no promise.
-  ParseError parse(std::string_view line, LogRecord& out, const char* readable_end = nullptr) {
-    if (forced_) return parse_as(*forced_, line, out, readable_end);
-    return detect(line, out, readable_end);
+  // `head_blanks`: the line's blank mask if the caller has it
+  // (simd::find_line_end), for the plain parser; nullptr: none.
+  ParseError parse(std::string_view line, LogRecord& out, const char* readable_end = nullptr,
+                   const uint64_t* head_blanks = nullptr) {
+    if (forced_) return parse_as(*forced_, line, out, readable_end, head_blanks);
+    return detect(line, out, readable_end, head_blanks);
   }
 
  private:
-  ParseError parse_as(Format f, std::string_view line, LogRecord& out, const char* readable_end);
-  ParseError detect(std::string_view line, LogRecord& out, const char* readable_end);
+  ParseError parse_as(Format f, std::string_view line, LogRecord& out, const char* readable_end,
+                      const uint64_t* head_blanks);
+  ParseError detect(std::string_view line, LogRecord& out, const char* readable_end,
+                    const uint64_t* head_blanks);
 
   std::optional<Format> forced_;
   JsonLineParser json_;

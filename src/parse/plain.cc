@@ -18,8 +18,8 @@ namespace {
 // search that runs off its end finds the length without a branch.
 class BlankMask {
  public:
-  explicit BlankMask(std::string_view line) : whole_(line.size() <= 64) {
-    const uint64_t blanks = simd::blank_mask(line.data(), line.size());
+  // `blanks`: simd::blank_mask(line.data(), line.size()).
+  BlankMask(std::string_view line, uint64_t blanks) : whole_(line.size() <= 64) {
     const uint64_t end_bit = line.size() < 64 ? uint64_t{1} << line.size() : 0;
     blanks_ = blanks | end_bit;
     words_ = (~blanks & (end_bit - 1)) | end_bit;  // end_bit 0: every bit below 64
@@ -55,7 +55,11 @@ ParseError fill(std::string_view line, LogRecord& out, Level level, const Parsed
 }  // namespace
 
 ParseError parse_plain(std::string_view line, LogRecord& out) {
-  const BlankMask mask(line);
+  return parse_plain(line, simd::blank_mask(line.data(), line.size()), out);
+}
+
+ParseError parse_plain(std::string_view line, uint64_t head_blanks, LogRecord& out) {
+  const BlankMask mask(line, head_blanks);
   const auto level_of = [&](int start, int end) {
     return parse_level_in(line.substr(static_cast<size_t>(start), static_cast<size_t>(end - start)),
                           line.size() - static_cast<size_t>(start));

@@ -19,6 +19,7 @@
 // bit mask of the blanks in the first 64 bytes (simd::blank_mask); a line
 // whose first three fields run past byte 63 takes the byte-at-a-time path,
 // which gives the same result.
+#include <cstdint>
 #include <string_view>
 
 #include "parse/log_record.h"
@@ -27,6 +28,10 @@
 namespace logstreamer::parse {
 
 ParseError parse_plain(std::string_view line, LogRecord& out);
+// The same, given the line's blank mask (simd::blank_mask(line.data(),
+// line.size())), which the line loop has from finding the line's end
+// (simd::find_line_end).
+ParseError parse_plain(std::string_view line, uint64_t head_blanks, LogRecord& out);
 
 namespace detail {
 // The byte-at-a-time parser: the reference the fast path is tested against.

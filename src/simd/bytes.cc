@@ -48,6 +48,12 @@ const char* find_for(Level level, const char* p, const char* end, char c) {
   return static_cast<const char*>(std::memchr(p, c, static_cast<size_t>(end - p)));
 }
 
+const char* find_line_end_for(Level level, const char* p, const char* end, uint64_t& head_blanks) {
+  if (level == Level::kAvx512) return find_line_end_avx512(p, end, head_blanks);
+  head_blanks = blank_mask_for(level, p, static_cast<size_t>(end - p));
+  return find_for(level, p, end, '\n');
+}
+
 bool equal_for(Level level, const char* a, const char* b, size_t n) {
   if (level == Level::kAvx512) return equal_avx512(a, b, n);
   if (level == Level::kAvx2) return equal_avx2(a, b, n);
@@ -64,6 +70,10 @@ const char* find_avx2(const char* p, const char* end, char c) {
   return static_cast<const char*>(std::memchr(p, c, static_cast<size_t>(end - p)));
 }
 const char* find_avx512(const char* p, const char* end, char c) { return find_avx2(p, end, c); }
+const char* find_line_end_avx512(const char* p, const char* end, uint64_t& head_blanks) {
+  head_blanks = blank_mask_scalar(p, static_cast<size_t>(end - p));
+  return find_avx2(p, end, '\n');
+}
 bool equal_avx2(const char* a, const char* b, size_t n) { return std::memcmp(a, b, n) == 0; }
 bool equal_avx512(const char* a, const char* b, size_t n) { return std::memcmp(a, b, n) == 0; }
 #endif

@@ -26,12 +26,14 @@ uint64_t blank_mask_avx512(const char* p, size_t n);
 const char* find_avx2(const char* p, const char* end, char c);
 bool equal_avx2(const char* a, const char* b, size_t n);
 const char* find_avx512(const char* p, const char* end, char c);
+const char* find_line_end_avx512(const char* p, const char* end, uint64_t& head_blanks);
 bool equal_avx512(const char* a, const char* b, size_t n);
 // Read once at start-up; a global so the hot path pays one predictable branch.
 extern const Level kLevel;
 // The kernels of a given tier (which the CPU must support), for tests.
 uint64_t blank_mask_for(Level level, const char* p, size_t n);
 const char* find_for(Level level, const char* p, const char* end, char c);
+const char* find_line_end_for(Level level, const char* p, const char* end, uint64_t& head_blanks);
 bool equal_for(Level level, const char* a, const char* b, size_t n);
 }  // namespace detail
 
@@ -52,6 +54,19 @@ inline const char* find(const char* p, const char* end, char c) {
 // Bit i set when p[i] is a space or a tab, for i < min(n, 64); higher bits
 // are clear. Field splitting from this mask is a tzcnt per field instead of a
 // byte (or word) loop whose exit mispredicts with every field length.
+uint64_t blank_mask(const char* p, size_t n);
+
+// The end of the line that starts at p: the first '\n' in [p, end), or
+// nullptr; and in `head_blanks`, blank_mask(p, end - p) (the blanks of the
+// first 64 bytes), which the plain parser wants of the same line. AVX-512
+// takes both from one load of the first block (one call a line, not two);
+// the other tiers call find() and blank_mask().
+inline const char* find_line_end(const char* p, const char* end, uint64_t& head_blanks) {
+  if (detail::kLevel == Level::kAvx512) return detail::find_line_end_avx512(p, end, head_blanks);
+  head_blanks = blank_mask(p, static_cast<size_t>(end - p));
+  return find(p, end, '\n');
+}
+
 inline uint64_t blank_mask(const char* p, size_t n) {
   switch (detail::kLevel) {
     case Level::kAvx512:

@@ -140,7 +140,9 @@ LS_AVX512 bool equal_avx512(const char* a, const char* b, size_t n) {
                                       _mm512_maskz_loadu_epi8(lanes, b)) == 0;
 }
 
-LS_AVX512 const char* find_avx512(const char* p, const char* end, char c) {
+namespace {
+
+LS_AVX512 inline const char* find_in(const char* p, const char* end, char c) {
   const __m512i needle = _mm512_set1_epi8(c);
   // Whole blocks while they fit, then one masked block for the tail: no
   // byte outside [p, end) is read.
@@ -161,6 +163,23 @@ LS_AVX512 const char* find_avx512(const char* p, const char* end, char c) {
   const uint64_t hits =
       _mm512_mask_cmpeq_epi8_mask(lanes, _mm512_maskz_loadu_epi8(lanes, p), needle);
   return hits != 0 ? p + _tzcnt_u64(hits) : nullptr;
+}
+
+}  // namespace
+
+LS_AVX512 const char* find_avx512(const char* p, const char* end, char c) {
+  return find_in(p, end, c);
+}
+
+LS_AVX512 const char* find_line_end_avx512(const char* p, const char* end, uint64_t& head_blanks) {
+  const size_t size = static_cast<size_t>(end - p);
+  const __mmask64 lanes = first_lanes(size < 64 ? size : 64);
+  const __m512i v = _mm512_maskz_loadu_epi8(lanes, p);
+  head_blanks = _mm512_mask_cmpeq_epi8_mask(lanes, v, _mm512_set1_epi8(' ')) |
+                _mm512_mask_cmpeq_epi8_mask(lanes, v, _mm512_set1_epi8('\t'));
+  const uint64_t hits = _mm512_mask_cmpeq_epi8_mask(lanes, v, _mm512_set1_epi8('\n'));
+  if (hits != 0) return p + _tzcnt_u64(hits);
+  return size > 64 ? find_in(p + 64, end, '\n') : nullptr;
 }
 
 }  // namespace logstreamer::simd::detail

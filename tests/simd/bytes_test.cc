@@ -119,6 +119,47 @@ TEST(SimdBytes, BlankMaskAgreesWithAByteLoopAtEveryLengthAndNeverReadsPast) {
   }
 }
 
+// find_line_end() is find('\n') and blank_mask() of the same bytes in one
+// pass: both answers, on every tier, with newlines and blanks on either side
+// of the 64-byte block edge and right after the end.
+TEST(SimdBytes, FindLineEndIsFindAndBlankMaskAtEveryLengthAndNeverReadsPast) {
+  GuardedBuffer g;
+  std::mt19937 rng(17);
+  for (size_t n = 0; n <= 200; ++n) {
+    for (int trial = 0; trial < 20; ++trial) {
+      char* p = g.tail(n);
+      for (size_t i = 0; i < n; ++i) p[i] = " \tab\r:9"[rng() % 7];
+      if (n > 0 && trial % 4 != 0) p[rng() % n] = '\n';
+      if (n > 0 && trial % 4 == 3) p[rng() % n] = '\n';
+      const char* expected = static_cast<const char*>(std::memchr(p, '\n', n));
+      uint64_t expected_blanks = 0;
+      for (size_t i = 0; i < n && i < 64; ++i) {
+        if (p[i] == ' ' || p[i] == '\t') expected_blanks |= uint64_t{1} << i;
+      }
+      uint64_t blanks = ~uint64_t{0};
+      EXPECT_EQ(find_line_end(p, p + n, blanks), expected) << n;
+      EXPECT_EQ(blanks, expected_blanks) << n;
+      for (char junk : {' ', '\n'}) {  // blanks or newlines right after the end
+        char* f = g.front(n, junk);
+        std::memmove(f, p, n);
+        const char* expected_front = expected != nullptr ? f + (expected - p) : nullptr;
+        for (Level tier : tiers_under_test()) {
+          blanks = ~uint64_t{0};
+          EXPECT_EQ(detail::find_line_end_for(tier, f, f + n, blanks), expected_front)
+              << n << " in place " << level_name(tier);
+          EXPECT_EQ(blanks, expected_blanks) << n << " in place " << level_name(tier);
+        }
+      }
+      for (Level tier : tiers_under_test()) {
+        blanks = ~uint64_t{0};
+        EXPECT_EQ(detail::find_line_end_for(tier, p, p + n, blanks), expected)
+            << n << " " << level_name(tier);
+        EXPECT_EQ(blanks, expected_blanks) << n << " " << level_name(tier);
+      }
+    }
+  }
+}
+
 TEST(SimdLevel, ActiveLevelIsSupportedAndNamed) {
   EXPECT_TRUE(cpu_supports(active_level()));
   EXPECT_TRUE(cpu_supports(Level::kScalar));

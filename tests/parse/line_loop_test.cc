@@ -1,0 +1,77 @@
+#include "parse/line_loop.h"
+
+#include <random>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "parse/line_parser.h"
+
+namespace logstreamer::parse {
+namespace {
+
+// A plain line with fields of random widths, so that its blanks fall on
+// either side of byte 64 and its end anywhere in a 64-byte block.
+std::string random_plain_line(std::mt19937& rng) {
+  static const char* kLevels[] = {"INFO", "warn", "ERROR", "debug"};
+  std::string line;
+  if (rng() % 2) {
+    line = "2024-01-20T10:00:0" + std::to_string(rng() % 10) + ".123Z";
+    line += std::string(1 + rng() % 3, rng() % 2 ? ' ' : '\t');
+    line += kLevels[rng() % 4];
+  } else {
+    line = kLevels[rng() % 4];
+    line += std::string(1 + rng() % 3, ' ');
+    line += "2024-01-20 10:00:01.5";
+  }
+  line += std::string(1 + rng() % 40, ' ');
+  line += "svc-" + std::string(rng() % 30, 'x');
+  for (size_t words = rng() % 6; words > 0; --words) {
+    line += std::string(1 + rng() % 2, ' ') + std::string(1 + rng() % 12, 'm');
+  }
+  if (rng() % 4 == 0) line += "  ";  // trailing blanks, trimmed from the message
+  if (rng() % 4 == 0) line += "\r";  // CRLF
+  return line;
+}
+
+// The batch loop hands the parser each line's blank mask, found with the
+// line's end (simd::find_line_end) and cut to the line: every record must be
+// what parsing that line alone gives, on the tier in use (the other tiers
+// run this test too: LOGSTREAMER_SIMD in the fallback test).
+TEST(LineLoop, RecordsEqualParsingEachLineAlone) {
+  std::mt19937 rng(5);
+  std::vector<std::string> lines;
+  std::string text;
+  for (int i = 0; i < 5000; ++i) {
+    lines.push_back(i % 97 == 0 ? std::string(rng() % 3, ' ') : random_plain_line(rng));
+    text += lines.back() + "\n";
+  }
+  text += random_plain_line(rng);  // the last line without a newline
+  lines.push_back(text.substr(text.rfind('\n') + 1));
+  LineParser batch_parser, alone_parser;
+  LogRecord record, alone;
+  size_t seen = 0;
+  const uint64_t count = for_each_line(
+      text, 1 << 20, batch_parser, text.data() + text.size(), record,
+      [&](const LogRecord& rec, std::string_view line, uint64_t index) {
+        ++seen;
+        std::string own = lines.at(index);
+        if (!own.empty() && own.back() == '\r') own.pop_back();
+        ASSERT_EQ(line, own);
+        ASSERT_EQ(alone_parser.parse(own, alone), ParseError::kOk) << own;
+        EXPECT_EQ(rec.format, alone.format) << own;
+        EXPECT_EQ(rec.level, alone.level) << own;
+        EXPECT_EQ(rec.unix_us, alone.unix_us) << own;
+        EXPECT_EQ(rec.service, alone.service) << own;
+        EXPECT_EQ(rec.message, alone.message) << own;
+      },
+      [&](ParseError why, std::string_view line, uint64_t index) {
+        ADD_FAILURE() << "malformed (" << static_cast<int>(why) << ") at " << index << ": " << line;
+      });
+  EXPECT_EQ(count, lines.size());
+  EXPECT_GT(seen, lines.size() * 9 / 10);
+}
+
+}  // namespace
+}  // namespace logstreamer::parse
