@@ -93,6 +93,8 @@ class StringCounter {
 
   // Entries by count descending, ties by key; at most `limit` of them.
   std::vector<std::pair<std::string, uint64_t>> sorted(size_t limit) const;
+  // The same as views of the keys, valid until the counter next changes.
+  std::vector<std::pair<std::string_view, uint64_t>> sorted_views(size_t limit) const;
 
  private:
   // Two words covering a key's bytes: [0, 8) and [size - 8, size) when it has

@@ -55,6 +55,10 @@ class TopMessages {
   void merge(const TopMessages& other);
 
   std::vector<std::pair<std::string, uint64_t>> top(size_t k) const { return counts_.sorted(k); }
+  // top() as views, valid until the counts next change (no copy per template).
+  std::vector<std::pair<std::string_view, uint64_t>> top_views(size_t k) const {
+    return counts_.sorted_views(k);
+  }
   bool approximate() const { return pruned_count_ > 0; }
   uint64_t pruned_count() const { return pruned_count_; }
   void add_pruned(uint64_t n) { pruned_count_ += n; }

@@ -119,7 +119,8 @@ void http_object(fmt::memory_buffer& out, const aggregate::HttpSummary& h, size_
 }
 
 // [[name, count], ...] for every entry, as merge_state stores them.
-void pair_array(fmt::memory_buffer& out, const std::vector<std::pair<std::string, uint64_t>>& entries) {
+template <typename Entries>  // pairs of (a string or a view, a count)
+void pair_array(fmt::memory_buffer& out, const Entries& entries) {
   out.push_back('[');
   bool first = true;
   for (const auto& [name, n] : entries) {
@@ -203,7 +204,7 @@ std::string summary_to_json(const RunReport& report) {
   key(out, "top_messages");
   out.push_back('[');
   first = true;
-  for (const auto& [message, n] : s.top_messages.top(report.top_n)) {
+  for (const auto& [message, n] : s.top_messages.top_views(report.top_n)) {
     if (!first) out.push_back(',');
     first = false;
     out.push_back('{');
@@ -242,7 +243,7 @@ std::string summary_to_json(const RunReport& report) {
   // Everything else merge needs to be exact: all message templates (not only
   // the top ones) and all HTTP paths.
   out.append(std::string_view("\"merge_state\":{\"templates\":"));
-  pair_array(out, s.top_messages.top(std::numeric_limits<size_t>::max()));
+  pair_array(out, s.top_messages.top_views(std::numeric_limits<size_t>::max()));
   format_to(it, ",\"templates_pruned\":{},\"http_paths\":", s.top_messages.pruned_count());
   pair_array(out, s.http ? s.http->paths.sorted() : std::vector<std::pair<std::string, uint64_t>>{});
   out.append(std::string_view("},"));
