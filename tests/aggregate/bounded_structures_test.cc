@@ -1,5 +1,9 @@
 // The aggregates never grow without bound, and say so when a cap was reached.
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <array>
+#include <cstring>
 #include <map>
 #include <random>
 
@@ -62,6 +66,37 @@ TEST(CappedCounter, KeysDifferingInOneByteAtAnyPositionStayApart) {
       }
     }
   }
+  for (const auto& [k, n] : expected) ASSERT_EQ(c.get(k), n) << "[" << k << "]";
+  EXPECT_EQ(c.size(), expected.size());
+}
+
+// A key under 8 bytes is read as a whole word where that stays in its page:
+// keys that end right before an inaccessible page (no read past it) and the
+// same keys followed by other bytes count as one.
+TEST(CappedCounter, ShortKeysAtAPageEndAndAmidOtherBytesCountAsOne) {
+  const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  char* base = static_cast<char*>(
+      mmap(nullptr, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+  ASSERT_NE(base, MAP_FAILED);
+  ASSERT_EQ(mprotect(base + page, page, PROT_NONE), 0);
+  CappedCounter c(100000);
+  std::map<std::string, uint64_t> expected;
+  std::mt19937 rng(3);
+  for (int round = 0; round < 3; ++round) {
+    for (size_t len = 0; len <= 20; ++len) {
+      std::string key(len, 'a');
+      for (char& ch : key) ch = static_cast<char>('a' + rng() % 3);
+      char* at_end = base + page - len;
+      std::memcpy(at_end, key.data(), len);
+      c.add(std::string_view(at_end, len));
+      char* amid = base + rng() % (page / 2);
+      std::memcpy(amid, key.data(), len);
+      std::memset(amid + len, static_cast<int>('a' + rng() % 3), 8);  // bytes a key could have
+      c.add(std::string_view(amid, len));
+      expected[key] += 2;
+    }
+  }
+  munmap(base, 2 * page);
   for (const auto& [k, n] : expected) ASSERT_EQ(c.get(k), n) << "[" << k << "]";
   EXPECT_EQ(c.size(), expected.size());
 }
