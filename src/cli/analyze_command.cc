@@ -1,4 +1,5 @@
 #include "cli/analyze_command.h"
+#include "cli/exit_without_teardown.h"
 #include "cli/flag_values.h"
 
 #include <algorithm>
@@ -196,7 +197,9 @@ int run_analyze(const AnalyzeOptions& o) {
   spdlog::info("analyze_end lines={} parsed={} malformed={} elapsed_s={:.3f} interrupted={}",
                summary.total_lines(), summary.parsed, summary.malformed, report.elapsed_seconds,
                report.interrupted);
-  return signals.received() != 0 ? signals.exit_status() : status;
+  const int exit_status = signals.received() != 0 ? signals.exit_status() : status;
+  exit_without_teardown(exit_status);  // everything is written: no destructors
+  return exit_status;
 }
 
 }  // namespace logstreamer::cli
