@@ -74,13 +74,17 @@ ParseError LineParser::detect(std::string_view line, LogRecord& out, const char*
     first = parse_as(Format::kPlain, line, out, readable_end, head_blanks);
     if (first == ParseError::kOk) return first;
   }
+  return detect_after_plain(line, out, readable_end, first);
+}
+
+ParseError LineParser::detect_after_plain(std::string_view line, LogRecord& out,
+                                          const char* readable_end, ParseError plain_error) {
   static constexpr Format kFallbacks[] = {Format::kHeroku, Format::kLogfmt, Format::kSyslog3164, Format::kClf};
   for (Format f : kFallbacks) {
     if (!entry(f).looks_like(line)) continue;
-    return parse_as(f, line, out, readable_end,
-                    head_blanks);  // its shape matched: its verdict stands
+    return parse_as(f, line, out, readable_end, nullptr);  // its shape matched: its verdict stands
   }
-  return first;
+  return plain_error;
 }
 
 }  // namespace logstreamer::parse

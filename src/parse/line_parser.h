@@ -26,6 +26,7 @@
 #include "parse/json.h"
 #include "parse/log_record.h"
 #include "parse/parse_error.h"
+#include "parse/plain.h"
 
 namespace logstreamer::parse {
 
@@ -41,6 +42,12 @@ class LineParser {
   ParseError parse(std::string_view line, LogRecord& out, const char* readable_end = nullptr,
                    const uint64_t* head_blanks = nullptr) {
     if (forced_) return parse_as(*forced_, line, out, readable_end, head_blanks);
+    // detect()'s first and most common case, inline in the caller's loop.
+    if (head_blanks != nullptr && looks_plain(line)) {
+      out.http.present = false;
+      const ParseError err = parse_plain(line, *head_blanks, out);
+      return err == ParseError::kOk ? err : detect_after_plain(line, out, readable_end, err);
+    }
     return detect(line, out, readable_end, head_blanks);
   }
 
@@ -49,6 +56,10 @@ class LineParser {
                       const uint64_t* head_blanks);
   ParseError detect(std::string_view line, LogRecord& out, const char* readable_end,
                     const uint64_t* head_blanks);
+  // detect() once plain has failed with `plain_error` (or was not tried:
+  // kUnknownFormat): the other formats a letter or digit can start.
+  ParseError detect_after_plain(std::string_view line, LogRecord& out, const char* readable_end,
+                                ParseError plain_error);
 
   std::optional<Format> forced_;
   JsonLineParser json_;
