@@ -98,9 +98,17 @@ run_cluster() {
   t0=$(date +%s.%N)
   out=$(FRAMES=100 FRAME_IDS=1 DELAY_MS=$delay wrk -t1 -c"$CONNS" -d"${DURATION}s" --latency \
     -s bench/serve_logplex.lua "http://${NODE_ADDR[ingest0]}/logdrains" 2>&1)
-  local published
-  published=$(node_metric ingest0 logstreamer_bus_published_messages_total)
-  all_acked() { [[ $(sum_metric logstreamer_bus_acked_messages_total "${names[@]}") == "$published" ]]; }
+  # wrk stops with requests still in flight: their publishes are counted
+  # when JetStream acknowledges them, after wrk has returned. So the count
+  # is read again until nothing is in flight and the processors have
+  # acknowledged all of it (a count read once, as wrk returned, could stay
+  # below the acknowledged one for ever).
+  all_acked() {
+    local published
+    published=$(node_metric ingest0 logstreamer_bus_published_messages_total)
+    [[ $(node_metric ingest0 logstreamer_bus_publish_inflight_bytes) == 0 ]] &&
+      [[ $(sum_metric logstreamer_bus_acked_messages_total "${names[@]}") == "$published" ]]
+  }
   wait_for "every published message acknowledged" 600 all_acked
   local t1 cpu1 lines
   t1=$(date +%s.%N)
