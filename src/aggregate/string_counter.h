@@ -123,6 +123,8 @@ class StringCounter {
       if (n >= 8 || (n > 0 && simd::may_read_ahead(p, 8))) [[likely]] {
         const bool whole = n >= 8;
         const uint64_t keep = whole ? ~uint64_t{0} : (uint64_t{1} << (8 * n)) - 1;
+        // The tail's address is p itself for a short key (p + n - 8 would
+        // be before it), so the load needs no branch either.
         return {simd::load8_ahead(p) & keep, whole ? load8(p + (whole ? n - 8 : 0)) : 0};
       }
     } else if (n >= 8) {

@@ -15,19 +15,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/sanitizers.h"
+
 namespace logstreamer::cli {
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-inline constexpr bool kTeardownChecked = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-inline constexpr bool kTeardownChecked = true;
-#else
-inline constexpr bool kTeardownChecked = false;
-#endif
-#else
-inline constexpr bool kTeardownChecked = false;
-#endif
+inline constexpr bool kTeardownChecked = core::kAddressSanitizer || core::kThreadSanitizer;
 
 // Flushes the logs and stdio, then exits with `status`; returns only under a
 // sanitizer.

@@ -8,20 +8,12 @@
 #include <cstdint>
 #include <cstring>
 
+#include "core/sanitizers.h"
+
 namespace logstreamer::simd {
 
 inline constexpr uintptr_t kPage = 4096;  // the smallest x86-64 page
-#if defined(__SANITIZE_ADDRESS__)
-inline constexpr bool kReadsPastObjectsAllowed = false;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-inline constexpr bool kReadsPastObjectsAllowed = false;
-#else
-inline constexpr bool kReadsPastObjectsAllowed = true;
-#endif
-#else
-inline constexpr bool kReadsPastObjectsAllowed = true;
-#endif
+inline constexpr bool kReadsPastObjectsAllowed = !core::kAddressSanitizer;
 
 // Whether `bytes` bytes from p may be read although fewer belong to the
 // input. The input must have at least one byte at p: that byte's page is the
